@@ -1,0 +1,56 @@
+import { Controller, Get, HttpCode, HttpStatus } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { APP_DESCRIPTION, APP_NAME, APP_VERSION } from './app.info';
+
+export class ApiInfoDto {
+  @ApiProperty({ example: 'crypto-market-api' })
+  name!: string;
+
+  @ApiProperty({ example: '0.1.0' })
+  version!: string;
+
+  @ApiProperty({ example: 'Crypto market data API' })
+  description!: string;
+
+  @ApiProperty({ example: '/api/v1' })
+  api!: string;
+
+  @ApiProperty({ example: '/docs' })
+  docs!: string;
+
+  @ApiProperty({ example: '/docs-json' })
+  openapi!: string;
+
+  @ApiProperty({ example: '/health' })
+  health!: string;
+
+  @ApiProperty({ example: '/metrics' })
+  metrics!: string;
+
+  @ApiProperty({ example: '/ws/test' })
+  websocket_test!: string;
+}
+
+const INFO: ApiInfoDto = {
+  name: APP_NAME,
+  version: APP_VERSION,
+  description: APP_DESCRIPTION,
+  api: '/api/v1',
+  docs: '/docs',
+  openapi: '/docs-json',
+  health: '/health',
+  metrics: '/metrics',
+  websocket_test: '/ws/test',
+};
+
+@ApiTags('compatibility')
+@Controller()
+export class AppController {
+  @Get()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'API information and entry points' })
+  @ApiOkResponse({ type: ApiInfoDto })
+  info(): ApiInfoDto {
+    return INFO;
+  }
+}

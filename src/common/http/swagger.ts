@@ -1,0 +1,57 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { APP_DESCRIPTION, APP_NAME, APP_VERSION } from '../../app.info';
+import { ProblemDetailsDto } from '../errors/problem-details.dto';
+import { PROBLEM_CONTENT_TYPE } from '../errors/problem-details';
+
+const DESCRIPTION = `${APP_DESCRIPTION}.
+
+Field names follow the CoinGecko \`/coins/markets\` vocabulary (\`current_price\`, \`market_cap\`, …).
+
+**Errors.** Every non-2xx response (except the health documents) is RFC 9457
+\`application/problem+json\`: \`{type, title, status, detail, instance, error, code, timestamp,
+requestId}\`, plus \`errors[]\` (\`field\`, \`message\`) on validation failures. \`type\` is a relative
+reference \`/problems/<code>\`. Every response carries \`X-Request-Id\` (send your own to correlate).`;
+
+/** Every operation may answer with a problem document; declared once here, not per route. */
+function declareProblemResponses(document: OpenAPIObject): void {
+  const problem = {
+    description: 'Error (RFC 9457 problem details)',
+    content: {
+      [PROBLEM_CONTENT_TYPE.split(';')[0]]: {
+        schema: { $ref: '#/components/schemas/ProblemDetailsDto' },
+      },
+    },
+  };
+  for (const pathItem of Object.values(document.paths)) {
+    for (const operation of [
+      pathItem.get,
+      pathItem.post,
+      pathItem.put,
+      pathItem.patch,
+      pathItem.delete,
+    ]) {
+      if (operation) operation.responses = { ...operation.responses, default: problem };
+    }
+  }
+}
+
+export function setupSwagger(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle(APP_NAME)
+    .setDescription(DESCRIPTION)
+    .setVersion(APP_VERSION)
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+    .addTag('health', 'Liveness, readiness and per-dependency health')
+    .addTag('metrics', 'Prometheus metrics')
+    .addTag('compatibility', 'Routes kept for clients of the systems this service replaces')
+    .build();
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetailsDto] });
+  declareProblemResponses(document);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+    customSiteTitle: `${APP_NAME} API`,
+  });
+  return document;
+}

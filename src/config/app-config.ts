@@ -1,0 +1,151 @@
+// The typed configuration every other module injects. Built once from the environment by
+// `loadAppConfig`; nothing else in src/ reads process.env.
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import {
+  Environment,
+  PROVIDER_NAMES,
+  type LogLevel,
+  type NodeEnv,
+  type ProviderName,
+} from './environment';
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      `Invalid environment configuration:\n${problems
+        .map((p) => `  - ${p.variable}: ${p.message}`)
+        .join('\n')}`,
+    );
+    this.name = 'ConfigValidationError';
+  }
+}
+
+export interface ProviderEndpoint {
+  baseUrl: string;
+  apiKey?: string;
+}
+
+/** Injection token and type in one: `constructor(private readonly config: AppConfig)`. */
+export abstract class AppConfig {
+  abstract readonly env: NodeEnv;
+  abstract readonly http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    trustProxy: boolean;
+    /** `'*'` allows any origin (development only); otherwise the exact list. */
+    corsOrigins: '*' | string[];
+    shutdownTimeoutMs: number;
+  };
+  abstract readonly database: {
+    /** Unset: the embedded PGlite server is started in-process. */
+    url?: string;
+    pgliteDataDir: string;
+    poolSize: number;
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+  };
+  abstract readonly redis: { url?: string };
+  abstract readonly cache: { ttlSeconds: number };
+  abstract readonly rateLimit: { perMinute: number; syncPerMinute: number };
+  abstract readonly auth: { adminApiKey?: string };
+  abstract readonly health: { timeoutMs: number };
+  abstract readonly ingestion: {
+    providers: ProviderName[];
+    syncOnStartup: boolean;
+    csvImportPath: string;
+    marketSimulator: boolean;
+    coingecko: ProviderEndpoint;
+    coinmarketcap: ProviderEndpoint;
+    coinpaprika: ProviderEndpoint;
+    binance: ProviderEndpoint & { wsUrl: string };
+  };
+  abstract readonly log: { level: LogLevel };
+}
+
+const ENVIRONMENT_KEYS = Object.keys(new Environment()) as (keyof Environment)[];
+
+function flatten(errors: ValidationError[]): { variable: string; message: string }[] {
+  return errors.flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) => ({
+      variable: error.property,
+      // class-validator prefixes messages with the property name; the variable is printed already.
+      message: message.startsWith(`${error.property} `)
+        ? message.slice(error.property.length + 1)
+        : message,
+    })),
+  );
+}
+
+function parseList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+/**
+ * Validates the environment and returns the typed configuration, or throws a
+ * ConfigValidationError naming every bad variable. Empty strings count as unset.
+ */
+export function loadAppConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  const plain: Record<string, string> = {};
+  for (const key of ENVIRONMENT_KEYS) {
+    const value = source[key];
+    if (value !== undefined && value.trim() !== '') plain[key] = value;
+  }
+  const env = plainToInstance(Environment, plain);
+  const problems = flatten(validateSync(env, { forbidUnknownValues: true }));
+
+  const corsList = env.CORS_ORIGINS ? parseList(env.CORS_ORIGINS) : undefined;
+  if (env.NODE_ENV === 'production' && (!corsList || corsList.includes('*'))) {
+    problems.push({
+      variable: 'CORS_ORIGINS',
+      message: 'must list the allowed origins explicitly when NODE_ENV=production',
+    });
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+
+  const providers = [...new Set(parseList(env.INGESTION_PROVIDERS))].filter(
+    (name): name is ProviderName => (PROVIDER_NAMES as readonly string[]).includes(name),
+  );
+
+  return {
+    env: env.NODE_ENV,
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      trustProxy: env.TRUST_PROXY,
+      corsOrigins: !corsList || corsList.includes('*') ? '*' : corsList,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
+    database: {
+      url: env.DATABASE_URL,
+      pgliteDataDir: env.PGLITE_DATA_DIR,
+      poolSize: env.DB_POOL_SIZE,
+      connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    },
+    redis: { url: env.REDIS_URL },
+    cache: { ttlSeconds: env.CACHE_TTL_SECONDS },
+    rateLimit: {
+      perMinute: env.RATE_LIMIT_PER_MINUTE,
+      syncPerMinute: env.SYNC_RATE_LIMIT_PER_MINUTE,
+    },
+    auth: { adminApiKey: env.ADMIN_API_KEY },
+    health: { timeoutMs: env.HEALTH_CHECK_TIMEOUT_MS },
+    ingestion: {
+      providers,
+      syncOnStartup: env.SYNC_ON_STARTUP,
+      csvImportPath: env.CSV_IMPORT_PATH,
+      marketSimulator: env.MARKET_SIMULATOR,
+      coingecko: { baseUrl: env.COINGECKO_BASE_URL, apiKey: env.COINGECKO_API_KEY },
+      coinmarketcap: { baseUrl: env.COINMARKETCAP_BASE_URL, apiKey: env.COINMARKETCAP_API_KEY },
+      coinpaprika: { baseUrl: env.COINPAPRIKA_BASE_URL },
+      binance: { baseUrl: env.BINANCE_BASE_URL, wsUrl: env.BINANCE_WS_URL },
+    },
+    log: { level: env.LOG_LEVEL },
+  };
+}

@@ -1,0 +1,196 @@
+// The environment contract (ARCHITECTURE.md, "Configuration contract"): every variable the
+// service reads, with its default and its validation rule. Validated once at boot.
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const PROVIDER_NAMES = [
+  'coingecko',
+  'coinmarketcap',
+  'coinpaprika',
+  'binance',
+  'csv',
+] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+const TRUE_VALUES = new Set(['true', '1', 'yes', 'on']);
+const FALSE_VALUES = new Set(['false', '0', 'no', 'off']);
+
+/** Environment strings to booleans; anything else is left as a string so validation names it. */
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const normalised = value.trim().toLowerCase();
+  if (TRUE_VALUES.has(normalised)) return true;
+  if (FALSE_VALUES.has(normalised)) return false;
+  return value;
+};
+
+/** Integers must be written as integers: `PORT=abc` or `PORT=3.5` stay strings and fail. */
+const toInteger = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s/]+(\/[^\s]*)?$/;
+const REDIS_URL = /^rediss?:\/\/[^\s]+$/;
+const HTTP_URL_OPTIONS = {
+  require_tld: false,
+  protocols: ['http', 'https'],
+  require_protocol: true,
+};
+const WS_URL_OPTIONS = { require_tld: false, protocols: ['ws', 'wss'], require_protocol: true };
+
+export class Environment {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: NodeEnv = 'development';
+
+  @Transform(toInteger)
+  @IsInt({ message: 'must be an integer between 0 and 65535' })
+  @Min(0, { message: 'must be an integer between 0 and 65535' })
+  @Max(65535, { message: 'must be an integer between 0 and 65535' })
+  PORT = 3000;
+
+  @IsString()
+  @MinLength(1)
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'must be a postgres:// or postgresql:// connection URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  @MinLength(1)
+  PGLITE_DATA_DIR = './data/pglite';
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DB_POOL_SIZE = 10;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DB_CONNECT_TIMEOUT_MS = 2_000;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DB_STATEMENT_TIMEOUT_MS = 10_000;
+
+  @IsOptional()
+  @Matches(REDIS_URL, { message: 'must be a redis:// or rediss:// connection URL' })
+  REDIS_URL?: string;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  CACHE_TTL_SECONDS = 300;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE = 100;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  SYNC_RATE_LIMIT_PER_MINUTE = 10;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters long' })
+  @MaxLength(256)
+  ADMIN_API_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  TRUST_PROXY = false;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1_024)
+  @Max(10 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 100 * 1024;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(2_000)
+  HEALTH_CHECK_TIMEOUT_MS = 2_000;
+
+  @IsString()
+  @Matches(
+    new RegExp(`^\\s*(${PROVIDER_NAMES.join('|')})(\\s*,\\s*(${PROVIDER_NAMES.join('|')}))*\\s*$`),
+    {
+      message: `must be a comma-separated list of: ${PROVIDER_NAMES.join(', ')}`,
+    },
+  )
+  INGESTION_PROVIDERS = 'coingecko,binance,csv';
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  SYNC_ON_STARTUP = true;
+
+  @IsUrl(HTTP_URL_OPTIONS)
+  COINGECKO_BASE_URL = 'https://api.coingecko.com/api/v3';
+
+  @IsUrl(HTTP_URL_OPTIONS)
+  COINMARKETCAP_BASE_URL = 'https://pro-api.coinmarketcap.com';
+
+  @IsUrl(HTTP_URL_OPTIONS)
+  COINPAPRIKA_BASE_URL = 'https://api.coinpaprika.com';
+
+  @IsUrl(HTTP_URL_OPTIONS)
+  BINANCE_BASE_URL = 'https://api.binance.com';
+
+  @IsUrl(WS_URL_OPTIONS)
+  BINANCE_WS_URL = 'wss://stream.binance.com:9443';
+
+  @IsOptional()
+  @IsString()
+  COINGECKO_API_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  COINMARKETCAP_API_KEY?: string;
+
+  @IsString()
+  @MinLength(1)
+  CSV_IMPORT_PATH = './data/crypto_prices.csv';
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
+  MARKET_SIMULATOR = false;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+}

@@ -1,0 +1,38 @@
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
+import type { AppConfig } from '../config/app-config';
+import { NestTypeOrmLogger } from './typeorm-logger';
+
+const SLOW_QUERY_MS = 500;
+
+/**
+ * The one definition of how we connect, shared by the application and the migration CLI.
+ * Embedded mode gets a pool of one connection (see EmbeddedPostgres).
+ */
+export function buildDataSourceOptions(
+  config: AppConfig,
+  url: string,
+  onPoolError: (error: Error) => void,
+): DataSourceOptions {
+  const embedded = config.database.url === undefined;
+  return {
+    type: 'postgres',
+    url,
+    applicationName: 'crypto-market-api',
+    poolSize: embedded ? 1 : config.database.poolSize,
+    connectTimeoutMS: config.database.connectTimeoutMs,
+    poolErrorHandler: onPoolError,
+    extra: {
+      idleTimeoutMillis: 30_000,
+      statement_timeout: config.database.statementTimeoutMs,
+      idle_in_transaction_session_timeout: config.database.statementTimeoutMs * 3,
+    },
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logger: new NestTypeOrmLogger(),
+    logging: ['error', 'warn', 'migration'],
+    maxQueryExecutionTime: SLOW_QUERY_MS,
+  };
+}

@@ -1,0 +1,59 @@
+import { Logger } from '@nestjs/common';
+import Redis from 'ioredis';
+import { once } from 'node:events';
+
+const logger = new Logger('Redis');
+
+const CONNECT_TIMEOUT_MS = 2_000;
+const COMMAND_TIMEOUT_MS = 1_000;
+const MAX_RECONNECT_DELAY_MS = 3_000;
+
+/**
+ * Builds the shared connection. It fails fast rather than queueing when Redis is away
+ * (offline queue off, bounded connect and command timeouts) and keeps reconnecting in the
+ * background, so callers can fall back to PostgreSQL and heal without a restart.
+ */
+export async function createRedisClient(url: string): Promise<Redis> {
+  const client = new Redis(url, {
+    connectionName: 'crypto-market-api',
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(100 * 2 ** Math.min(attempt, 5), MAX_RECONNECT_DELAY_MS),
+    lazyConnect: true,
+  });
+
+  let healthy = false;
+  client.on('ready', () => {
+    healthy = true;
+    logger.log('connected');
+  });
+  client.on('error', (error: Error) => {
+    // ioredis repeats the error on every reconnect attempt; say it once per outage.
+    if (healthy) logger.warn({ err: error }, 'connection lost, retrying in the background');
+    healthy = false;
+  });
+
+  client.connect().catch((error: unknown) => {
+    logger.warn({ err: error }, 'not reachable at startup; serving without it until it is');
+  });
+  // Give the first connection a bounded chance so the first requests can use the cache.
+  await Promise.race([
+    once(client, 'ready'),
+    new Promise((r) => setTimeout(r, CONNECT_TIMEOUT_MS)),
+  ]);
+  return client;
+}
+
+export async function closeRedisClient(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  try {
+    await Promise.race([
+      client.quit(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('quit timed out')), 1_000)),
+    ]);
+  } catch {
+    client.disconnect();
+  }
+}

@@ -2,6 +2,9 @@
 // NestJS 12 ships ES modules only, so SWC also compiles those packages to CommonJS for Jest.
 const ESM_PACKAGES = [
   '@nestjs',
+  '@electric-sql',
+  'content-disposition',
+  'cookie',
   'file-type',
   'strtok3',
   'token-types',
@@ -15,7 +18,7 @@ module.exports = {
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
-  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest'] },
+  transform: { '^.+\\.(t|j|mj|cj)s$': ['@swc/jest'] },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   testTimeout: 60_000,
   maxWorkers: 2,

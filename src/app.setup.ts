@@ -23,12 +23,8 @@ const EXPOSED_HEADERS = [
   'X-Has-More',
 ];
 
-/**
- * Builds the application exactly as it serves in production: Fastify, security headers,
- * CORS, request ids, metrics, Swagger. main.ts and the e2e tests both start from here.
- */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+export function buildFastifyAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     genReqId: resolveRequestId,
@@ -37,10 +33,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     connectionTimeout: 30_000,
     keepAliveTimeout: 72_000, // above common load-balancer idle timeouts (60 s)
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    bufferLogs: true,
-    abortOnError: false,
-  });
+}
+
+/**
+ * Everything around the module graph: logger, request ids, metrics, security headers,
+ * CORS, Swagger. Production (createApp) and the e2e tests configure the app the same way.
+ */
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   app.useLogger(app.get(Logger));
 
   const fastify = app.getHttpAdapter().getInstance();
@@ -75,5 +74,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   setupSwagger(app);
   await app.init();
+}
+
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    buildFastifyAdapter(config),
+    { bufferLogs: true, abortOnError: false },
+  );
+  await configureApp(app, config);
   return app;
 }

@@ -68,7 +68,7 @@ const ENVIRONMENT_KEYS = Object.keys(new Environment()) as (keyof Environment)[]
 
 function flatten(errors: ValidationError[]): { variable: string; message: string }[] {
   return errors.flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) => ({
+    [...new Set(Object.values(error.constraints ?? {}))].map((message) => ({
       variable: error.property,
       // class-validator prefixes messages with the property name; the variable is printed already.
       message: message.startsWith(`${error.property} `)

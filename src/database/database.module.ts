@@ -5,13 +5,16 @@ import { AppConfig } from '../config/app-config';
 import { AdvisoryLockService } from './advisory-lock.service';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseServer } from './database-server';
+import { runPendingMigrations } from './migrate';
+
+const SCHEMA_MIGRATED = Symbol('SCHEMA_MIGRATED');
 
 @Module({ providers: [DatabaseServer], exports: [DatabaseServer] })
 class DatabaseServerModule {}
 
 /**
  * TypeORM over `pg`, against DATABASE_URL or the embedded PGlite server. Migrations run
- * before the application starts serving; `synchronize` is never used.
+ * at startup, before the application serves; `synchronize` is never used.
  */
 @Global()
 @Module({
@@ -24,9 +27,8 @@ class DatabaseServerModule {}
         const logger = new Logger('Database');
         return {
           ...buildDataSourceOptions(config, await server.url(), (error) =>
-            logger.warn({ err: error }, 'idle database connection failed'),
+            logger.warn(`idle database connection failed: ${error.message}`),
           ),
-          migrationsRun: true,
           autoLoadEntities: true,
           retryAttempts: server.isEmbedded ? 0 : 5,
           retryDelay: 1_000,
@@ -34,7 +36,16 @@ class DatabaseServerModule {}
       },
     }),
   ],
-  providers: [AdvisoryLockService],
+  providers: [
+    AdvisoryLockService,
+    {
+      // Resolved before any lifecycle hook or request runs, so nothing sees an old schema.
+      provide: SCHEMA_MIGRATED,
+      inject: [DataSource, DatabaseServer],
+      useFactory: (dataSource: DataSource, server: DatabaseServer) =>
+        runPendingMigrations(dataSource, server.isEmbedded),
+    },
+  ],
   exports: [AdvisoryLockService, DatabaseServerModule],
 })
 export class DatabaseModule implements OnApplicationShutdown {

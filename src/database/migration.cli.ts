@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseServer } from './database-server';
+import { runPendingMigrations } from './migrate';
 
 const MIGRATIONS_DIR = join(__dirname, '..', '..', '..', 'migrations');
 const logger = new Logger('Migrations');

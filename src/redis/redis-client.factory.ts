@@ -39,21 +39,20 @@ export async function createRedisClient(url: string): Promise<Redis> {
     logger.warn({ err: error }, 'not reachable at startup; serving without it until it is');
   });
   // Give the first connection a bounded chance so the first requests can use the cache.
-  await Promise.race([
-    once(client, 'ready'),
-    new Promise((r) => setTimeout(r, CONNECT_TIMEOUT_MS)),
-  ]);
+  await once(client, 'ready', { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) }).catch(
+    () => undefined,
+  );
   return client;
 }
 
 export async function closeRedisClient(client: Redis): Promise<void> {
   if (client.status === 'end') return;
+  const timer = setTimeout(() => client.disconnect(), 1_000);
   try {
-    await Promise.race([
-      client.quit(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('quit timed out')), 1_000)),
-    ]);
+    await client.quit();
   } catch {
     client.disconnect();
+  } finally {
+    clearTimeout(timer);
   }
 }

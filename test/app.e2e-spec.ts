@@ -1,0 +1,199 @@
+import { startTestApp, type TestApp } from './support/test-app';
+
+const PROBLEM_JSON = /^application\/problem\+json/;
+
+describe('HTTP surface (e2e)', () => {
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    sut = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await sut.close();
+  });
+
+  const get = (path: string, init?: RequestInit) => fetch(`${sut.baseUrl}${path}`, init);
+  const postJson = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${sut.baseUrl}${path}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+
+  it('GET / describes the API and its entry points', async () => {
+    const response = await get('/');
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      name: 'crypto-market-api',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      docs: '/docs',
+      health: '/health',
+      websocket_test: '/ws/test',
+    });
+  });
+
+  it('serves the Swagger UI at /docs and the OpenAPI document at /docs-json', async () => {
+    const ui = await get('/docs');
+    const json = await get('/docs-json');
+    const document = (await json.json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+      tags: { name: string }[];
+      components: { schemas: Record<string, unknown> };
+    };
+
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger-ui');
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/', '/health', '/health/live', '/health/ready', '/metrics']),
+    );
+    expect(document.tags.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['health', 'compatibility']),
+    );
+    expect(document.components.schemas).toHaveProperty('ProblemDetailsDto');
+  });
+
+  it('answers unknown routes with a 404 problem document carrying the request id', async () => {
+    const response = await get('/nope?x=1');
+    const body = (await response.json()) as Record<string, unknown>;
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
+    expect(body).toMatchObject({
+      type: '/problems/not-found',
+      title: 'Not Found',
+      status: 404,
+      instance: '/nope',
+      code: 'not_found',
+      requestId: response.headers.get('x-request-id'),
+    });
+    expect(body.error).toBe(body.detail);
+    expect(new Date(body.timestamp as string).getTime()).not.toBeNaN();
+  });
+
+  describe('request ids', () => {
+    it('generates one when the client sends none', async () => {
+      const response = await get('/health/live');
+
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('keeps a sane incoming X-Request-Id', async () => {
+      const response = await get('/nope', { headers: { 'X-Request-Id': 'trace-42.abc:1' } });
+
+      expect(response.headers.get('x-request-id')).toBe('trace-42.abc:1');
+      expect(((await response.json()) as { requestId: string }).requestId).toBe('trace-42.abc:1');
+    });
+
+    it('replaces an unsafe incoming X-Request-Id', async () => {
+      const response = await get('/', { headers: { 'X-Request-Id': 'x'.repeat(300) } });
+
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+
+  describe('bad input', () => {
+    it('rejects an invalid body with 400 and one entry per field in errors[]', async () => {
+      const response = await postJson('/__probe/echo', JSON.stringify({ name: '', count: 9 }));
+      const body = (await response.json()) as { errors: { field: string; message: string }[] };
+
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
+      expect(body).toMatchObject({
+        code: 'validation_failed',
+        type: '/problems/validation-failed',
+      });
+      expect(body.errors.map((e) => e.field).sort()).toEqual(['count', 'name']);
+    });
+
+    it('rejects unknown fields (no mass assignment)', async () => {
+      const response = await postJson(
+        '/__probe/echo',
+        JSON.stringify({ name: 'a', count: 1, isAdmin: true }),
+      );
+      const body = (await response.json()) as { errors: { field: string }[] };
+
+      expect(response.status).toBe(400);
+      expect(body.errors).toEqual([
+        expect.objectContaining({
+          field: 'isAdmin',
+          message: expect.stringContaining('should not exist'),
+        }),
+      ]);
+    });
+
+    it('accepts a valid body', async () => {
+      const response = await postJson('/__probe/echo', JSON.stringify({ name: 'ok', count: 2 }));
+
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ name: 'ok', count: 2 });
+    });
+
+    it('answers malformed JSON with a 400 problem', async () => {
+      const response = await postJson('/__probe/echo', '{"name": ');
+
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
+    });
+
+    it('answers a body over the size limit with a 413 problem', async () => {
+      const response = await postJson(
+        '/__probe/echo',
+        JSON.stringify({ name: 'x'.repeat(200_000) }),
+      );
+
+      expect(response.status).toBe(413);
+      expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
+    });
+
+    it('answers an unsupported content type with a 415 problem', async () => {
+      const response = await fetch(`${sut.baseUrl}/__probe/echo`, {
+        method: 'POST',
+        body: '<xml/>',
+        headers: { 'content-type': 'application/xml' },
+      });
+
+      expect(response.status).toBe(415);
+      expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
+    });
+  });
+
+  it('answers an unexpected error with a generic 500 that leaks nothing', async () => {
+    const response = await get('/__probe/boom');
+    const text = await response.text();
+
+    expect(response.status).toBe(500);
+    expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
+    expect(JSON.parse(text)).toMatchObject({ code: 'internal_error', status: 500 });
+    expect(text).not.toMatch(/hunter2|secret|\.ts:|at /);
+  });
+
+  it('sets security headers and CORS', async () => {
+    const response = await get('/', { headers: { Origin: 'https://example.com' } });
+
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
+  });
+
+  it('exposes Prometheus metrics with HTTP timings by route template', async () => {
+    await get('/health/live');
+    await get('/nope/123');
+
+    const response = await get('/metrics');
+    const text = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(text).toMatch(
+      /http_request_duration_seconds_count\{method="GET",route="\/health\/live",status_code="200"\} [1-9]/,
+    );
+    expect(text).toMatch(/route="unmatched",status_code="404"/);
+    expect(text).not.toContain('/nope/123');
+  });
+});

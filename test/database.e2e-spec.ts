@@ -1,0 +1,152 @@
+import { DataSource } from 'typeorm';
+import { AdvisoryLockService } from '../src/database/advisory-lock.service';
+import { startTestApp, type TestApp } from './support/test-app';
+import { createTestDatabase, serverDatabaseUrl } from './support/test-database';
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('Database (e2e)', () => {
+  let sut: TestApp;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    sut = await startTestApp();
+    dataSource = sut.app.get(DataSource);
+  });
+
+  afterAll(async () => {
+    await sut.close();
+  });
+
+  it('runs the migrations at startup', async () => {
+    const applied = await dataSource.query<{ name: string }[]>(
+      'SELECT name FROM migrations ORDER BY id',
+    );
+    const columns = await dataSource.query<{ column_name: string }[]>(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'api_keys' ORDER BY ordinal_position`,
+    );
+
+    expect(applied.map((m) => m.name)).toEqual([expect.stringMatching(/^CreateApiKeys\d{13}$/)]);
+    expect(columns.map((c) => c.column_name)).toEqual([
+      'id',
+      'name',
+      'role',
+      'key_prefix',
+      'key_hash',
+      'created_at',
+      'last_used_at',
+      'revoked',
+    ]);
+  });
+
+  it('enforces the schema with real PostgreSQL constraints', async () => {
+    await expect(
+      dataSource.query(
+        `INSERT INTO api_keys (name, role, key_prefix, key_hash) VALUES ('x', 'root', 'p', $1)`,
+        ['a'.repeat(64)],
+      ),
+    ).rejects.toThrow(/check constraint/);
+  });
+
+  it('answers PostgreSQL 14+ SQL (date_bin) on either backend', async () => {
+    const rows = await dataSource.query<{ bucket: Date }[]>(
+      `SELECT date_bin('5 minutes', timestamptz '2026-11-22 10:07:30+00', timestamptz '2000-01-01') AS bucket`,
+    );
+
+    expect(rows[0].bucket.toISOString()).toBe('2026-11-22T10:05:00.000Z');
+  });
+
+  describe(AdvisoryLockService.name, () => {
+    it('lets only one holder run a job at a time, then frees the lock', async () => {
+      const locks = sut.app.get(AdvisoryLockService);
+      const gate = deferred();
+
+      const first = locks.withLock('job:a', async () => {
+        await gate.promise;
+        return 'first';
+      });
+      const second = await locks.withLock('job:a', async () => 'second');
+      const other = await locks.withLock('job:b', async () => 'other');
+      gate.resolve();
+
+      expect(second).toEqual({ acquired: false });
+      expect(other).toEqual({ acquired: true, result: 'other' });
+      await expect(first).resolves.toEqual({ acquired: true, result: 'first' });
+      await expect(locks.withLock('job:a', async () => 'again')).resolves.toEqual({
+        acquired: true,
+        result: 'again',
+      });
+    });
+
+    it('frees the lock when the job fails', async () => {
+      const locks = sut.app.get(AdvisoryLockService);
+
+      await expect(
+        locks.withLock('job:c', async () => {
+          throw new Error('job failed');
+        }),
+      ).rejects.toThrow('job failed');
+      await expect(locks.withLock('job:c', async () => 1)).resolves.toEqual({
+        acquired: true,
+        result: 1,
+      });
+    });
+
+    const itServer = serverDatabaseUrl ? it : it.skip;
+
+    itServer('excludes a second instance on the same database (server mode)', async () => {
+      const database = await createTestDatabase();
+      const a = await startTestApp({ database });
+      const b = await startTestApp({ database });
+      try {
+        const gate = deferred();
+        const onA = a.app.get(AdvisoryLockService).withLock('job:shared', () => gate.promise);
+        await new Promise((r) => setTimeout(r, 100));
+
+        await expect(
+          b.app.get(AdvisoryLockService).withLock('job:shared', async () => 'b'),
+        ).resolves.toEqual({
+          acquired: false,
+        });
+        gate.resolve();
+        await onA;
+        await expect(
+          b.app.get(AdvisoryLockService).withLock('job:shared', async () => 'b'),
+        ).resolves.toEqual({
+          acquired: true,
+          result: 'b',
+        });
+      } finally {
+        await a.close();
+        await b.close();
+        await database.drop();
+      }
+    });
+
+    itServer('migrates once when two instances start together (server mode)', async () => {
+      const database = await createTestDatabase();
+      try {
+        const [a, b] = await Promise.all([startTestApp({ database }), startTestApp({ database })]);
+        const rows = await a.app
+          .get(DataSource)
+          .query<{ count: string }[]>('SELECT count(*) FROM migrations');
+        await Promise.all([a.close(), b.close()]);
+
+        expect(Number(rows[0].count)).toBe(1);
+      } finally {
+        await database.drop();
+      }
+    });
+
+    itServer('bounds every statement with statement_timeout (server mode)', async () => {
+      const rows =
+        await dataSource.query<{ statement_timeout: string }[]>('SHOW statement_timeout');
+
+      expect(rows[0].statement_timeout).toBe('10s');
+    });
+  });
+});

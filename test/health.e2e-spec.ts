@@ -1,0 +1,191 @@
+import { createConnection } from 'node:net';
+import { TcpProxy } from './support/tcp-proxy';
+import { startTestApp, type TestApp } from './support/test-app';
+import { createTestDatabase, serverDatabaseUrl } from './support/test-database';
+
+interface Health {
+  status: string;
+  database: string;
+  services: { postgresql: string; redis: string };
+  checks: Record<string, { status: string; response_time_ms?: number; mode?: string }>;
+  request_id: string;
+}
+
+const LOCAL_REDIS = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
+
+function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port, timeout: 500 });
+    socket.once('connect', () => resolve(socket.end() && true));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => resolve(socket.destroy() && false));
+  });
+}
+
+async function getHealth(app: TestApp): Promise<{ status: number; body: Health; ms: number }> {
+  const started = Date.now();
+  const response = await fetch(`${app.baseUrl}/health`);
+  return {
+    status: response.status,
+    body: (await response.json()) as Health,
+    ms: Date.now() - started,
+  };
+}
+
+async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  ms: number,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last = await probe();
+  while (!accept(last) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    last = await probe();
+  }
+  return last;
+}
+
+describe('Health (e2e)', () => {
+  it('reports ok with per-dependency status and timings', async () => {
+    const sut = await startTestApp();
+    try {
+      const { status, body } = await getHealth(sut);
+
+      expect(status).toBe(200);
+      expect(body).toMatchObject({
+        status: 'ok',
+        database: 'connected',
+        services: {
+          postgresql: 'healthy',
+          redis: process.env.REDIS_URL ? 'healthy' : 'not configured',
+        },
+        checks: { postgresql: { status: 'up', mode: serverDatabaseUrl ? 'server' : 'embedded' } },
+      });
+      expect(body.checks.postgresql.response_time_ms).toEqual(expect.any(Number));
+      expect(body.request_id).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await sut.close();
+    }
+  });
+
+  it('answers liveness and readiness for orchestrators', async () => {
+    const sut = await startTestApp();
+    try {
+      const live = await fetch(`${sut.baseUrl}/health/live`);
+      const ready = await fetch(`${sut.baseUrl}/health/ready`);
+
+      expect(live.status).toBe(200);
+      expect(await live.json()).toMatchObject({ status: 'ok' });
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({
+        status: 'ok',
+        checks: { postgresql: { status: 'up' } },
+      });
+    } finally {
+      await sut.close();
+    }
+  });
+
+  describe('when Redis goes away', () => {
+    let redisAvailable = false;
+    let proxy: TcpProxy;
+    let sut: TestApp;
+
+    beforeAll(async () => {
+      redisAvailable = await reachable(LOCAL_REDIS.hostname, Number(LOCAL_REDIS.port || 6379));
+      if (!redisAvailable) {
+        console.warn(`skipping Redis outage tests: no Redis at ${LOCAL_REDIS.host}`);
+        return;
+      }
+      proxy = new TcpProxy(LOCAL_REDIS.hostname, Number(LOCAL_REDIS.port || 6379));
+      const port = await proxy.start();
+      sut = await startTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    });
+
+    afterAll(async () => {
+      if (!redisAvailable) return;
+      await sut.close();
+      await proxy.stop();
+    });
+
+    it('turns degraded (200) within 5 s, fails no request, and heals without a restart', async () => {
+      if (!redisAvailable) return;
+      expect((await getHealth(sut)).body.services.redis).toBe('healthy');
+
+      await proxy.cut();
+      const cutAt = Date.now();
+      const degraded = await eventually(
+        () => getHealth(sut),
+        (h) => h.body.status === 'degraded',
+        5_000,
+      );
+
+      expect(Date.now() - cutAt).toBeLessThan(5_000);
+      expect(degraded.status).toBe(200);
+      expect(degraded.body.services.redis).toMatch(/^unhealthy: /);
+      expect(degraded.body.database).toBe('connected');
+      expect(degraded.ms).toBeLessThan(2_500);
+      for (const path of ['/', '/health/live', '/health/ready', '/docs-json', '/metrics']) {
+        expect((await fetch(`${sut.baseUrl}${path}`)).status).toBe(200);
+      }
+
+      await proxy.start();
+      const healed = await eventually(
+        () => getHealth(sut),
+        (h) => h.body.status === 'ok',
+        10_000,
+      );
+
+      expect(healed.body.services.redis).toBe('healthy');
+    });
+  });
+
+  const describeServer = serverDatabaseUrl ? describe : describe.skip;
+
+  describeServer('when PostgreSQL goes away (server mode)', () => {
+    let proxy: TcpProxy;
+    let sut: TestApp;
+
+    beforeAll(async () => {
+      const database = await createTestDatabase();
+      const target = new URL(database.url!);
+      proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+      const port = await proxy.start();
+      target.host = `127.0.0.1:${port}`;
+      sut = await startTestApp({
+        database: { ...database, env: { DATABASE_URL: target.toString() } },
+      });
+      sut.close = ((close) => async () => {
+        await close();
+        await database.drop();
+      })(sut.close);
+    });
+
+    afterAll(async () => {
+      await sut.close();
+      await proxy.stop();
+    });
+
+    it('answers 503 with status "error" within 2.5 s, and recovers without a restart', async () => {
+      await proxy.cut();
+      const down = await getHealth(sut);
+
+      expect(down.status).toBe(503);
+      expect(down.ms).toBeLessThan(2_500);
+      expect(down.body).toMatchObject({ status: 'error', database: 'disconnected' });
+      expect(down.body.services.postgresql).toMatch(/^unhealthy: /);
+      expect((await fetch(`${sut.baseUrl}/health/ready`)).status).toBe(503);
+      expect((await fetch(`${sut.baseUrl}/health/live`)).status).toBe(200);
+
+      await proxy.start();
+      const healed = await eventually(
+        () => getHealth(sut),
+        (h) => h.status === 200,
+        10_000,
+      );
+
+      expect(healed.body.status).not.toBe('error');
+    });
+  });
+});

@@ -1,0 +1,36 @@
+// Runs the built service (dist/) as a real child process, as `npm start` does, so that
+// boot failures, signals and exit codes are tested for real. `npm test` builds first.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const MAIN_JS = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+
+export interface AppProcess {
+  child: ChildProcess;
+  baseUrl: Promise<string>;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+export function spawnApp(env: Record<string, string>): AppProcess {
+  if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first`);
+  const child = spawn(process.execPath, [MAIN_JS], {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', SYNC_ON_STARTUP: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let resolveUrl!: (url: string) => void;
+  const baseUrl = new Promise<string>((resolve) => (resolveUrl = resolve));
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
+    if (match) resolveUrl(match[1].replace('0.0.0.0', '127.0.0.1'));
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  return { child, baseUrl, output: () => output, exited };
+}

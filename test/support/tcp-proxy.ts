@@ -1,0 +1,50 @@
+// A TCP proxy a test can cut and restore, to take a dependency (Redis, PostgreSQL) away
+// from the app without stopping the real server that other suites share.
+import { createServer, connect, type Server, type Socket } from 'node:net';
+
+export class TcpProxy {
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+  private port = 0;
+
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
+
+  /** Starts listening (on the same port again after a cut); returns the port. */
+  async start(): Promise<number> {
+    const server = createServer((client) => {
+      const upstream = connect(this.targetPort, this.targetHost);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    const address = server.address();
+    if (address && typeof address === 'object') this.port = address.port;
+    return this.port;
+  }
+
+  /** Drops every connection and refuses new ones, like a dependency going down. */
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  async stop(): Promise<void> {
+    await this.cut();
+  }
+}

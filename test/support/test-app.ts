@@ -1,0 +1,60 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module';
+import { buildFastifyAdapter, configureApp } from '../../src/app.setup';
+import { loadAppConfig, type AppConfig } from '../../src/config/app-config';
+import { ProbeModule } from './probe.module';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+/** Server mode: the suite's Redis. Embedded mode (unset): the in-memory stand-in. */
+export const serverRedisUrl = process.env.REDIS_URL || undefined;
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  baseUrl: string;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Reuse a database (e.g. two instances on one database); not dropped by close(). */
+  database?: TestDatabase;
+}
+
+/**
+ * Boots the real application (Fastify, real database, real Redis when asked for) on a
+ * random port, plus the probe routes. Uses Redis when the suite runs in server mode. Logs are silent unless TEST_LOG_LEVEL is set.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const ownDatabase = options.database === undefined;
+  const database = options.database ?? (await createTestDatabase());
+  const config = loadAppConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    SYNC_ON_STARTUP: 'false',
+    ...(serverRedisUrl ? { REDIS_URL: serverRedisUrl } : {}),
+    ...database.env,
+    ...options.env,
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(config), ProbeModule],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(buildFastifyAdapter(config), {
+    bufferLogs: true,
+  });
+  await configureApp(app, config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    config,
+    baseUrl,
+    database,
+    close: async () => {
+      await app.close();
+      if (ownDatabase) await database.drop();
+    },
+  };
+}

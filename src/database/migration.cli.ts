@@ -79,10 +79,8 @@ async function main(): Promise<void> {
   try {
     switch (command) {
       case 'run': {
-        const applied = await dataSource.runMigrations({ transaction: 'each' });
-        logger.log(
-          `${applied.length} migration(s) applied${applied.map((m) => `\n  ${m.name}`).join('')}`,
-        );
+        const applied = await runPendingMigrations(dataSource, server.isEmbedded);
+        logger.log(`${applied.length} migration(s) applied`);
         break;
       }
       case 'revert':

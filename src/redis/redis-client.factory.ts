@@ -24,16 +24,18 @@ export async function createRedisClient(url: string): Promise<Redis> {
     lazyConnect: true,
   });
 
-  let healthy = false;
+  // ioredis repeats errors on every reconnect attempt; report each outage once.
+  let connected = false;
   client.on('ready', () => {
-    healthy = true;
+    connected = true;
     logger.log('connected');
   });
-  client.on('error', (error: Error) => {
-    // ioredis repeats the error on every reconnect attempt; say it once per outage.
-    if (healthy) logger.warn({ err: error }, 'connection lost, retrying in the background');
-    healthy = false;
+  client.on('close', () => {
+    if (connected)
+      logger.warn('connection lost; serving without Redis, reconnecting in the background');
+    connected = false;
   });
+  client.on('error', (error: Error) => logger.debug(`connection error: ${error.message}`));
 
   client.connect().catch((error: unknown) => {
     logger.warn({ err: error }, 'not reachable at startup; serving without it until it is');
@@ -47,6 +49,7 @@ export async function createRedisClient(url: string): Promise<Redis> {
 
 export async function closeRedisClient(client: Redis): Promise<void> {
   if (client.status === 'end') return;
+  client.removeAllListeners('close'); // a deliberate close is not an outage
   const timer = setTimeout(() => client.disconnect(), 1_000);
   try {
     await client.quit();

@@ -23,6 +23,7 @@ const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
             ignore: (req: IncomingMessage) => QUIET_ROUTES.has((req.url ?? '').split('?')[0]),
           },
           serializers: {
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
               id: req.id,
               method: req.method,

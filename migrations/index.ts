@@ -1,4 +1,5 @@
 // Every migration, in order. `npm run migration:generate` appends new ones here.
 import { CreateApiKeys1795329449997 } from './1795329449997-CreateApiKeys';
+import { CreateMarketData1795330856396 } from './1795330856396-CreateMarketData';
 
-export const MIGRATIONS = [CreateApiKeys1795329449997];
+export const MIGRATIONS = [CreateApiKeys1795329449997, CreateMarketData1795330856396];

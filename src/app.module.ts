@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppController } from './app.controller';
+import { HttpCacheModule } from './common/cache/http-cache.module';
 import { ProblemDetailsFilter } from './common/filters/problem-details.filter';
 import { LoggingModule } from './common/logging/logging.module';
 import { createValidationPipe } from './common/pipes/validation.pipe';
@@ -8,7 +9,9 @@ import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { CryptocurrenciesModule } from './cryptocurrencies/cryptocurrencies.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PriceHistoryModule } from './price-history/price-history.module';
 import { RedisModule } from './redis/redis.module';
 
 @Module({})
@@ -22,8 +25,11 @@ export class AppModule {
         LoggingModule,
         DatabaseModule,
         RedisModule,
+        HttpCacheModule,
         MetricsModule,
         HealthModule,
+        CryptocurrenciesModule,
+        PriceHistoryModule,
       ],
       controllers: [AppController],
       providers: [

@@ -30,6 +30,7 @@ export function buildFastifyAdapter(config: AppConfig): FastifyAdapter {
     genReqId: resolveRequestId,
     requestIdHeader: false,
     return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
     connectionTimeout: 30_000,
     keepAliveTimeout: 72_000, // above common load-balancer idle timeouts (60 s)
   });
@@ -46,6 +47,10 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const metrics = app.get(MetricsService);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    void reply.header('x-response-time', `${reply.elapsedTime.toFixed(1)}ms`);
+    return payload;
   });
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.observeHttp(

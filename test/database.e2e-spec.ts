@@ -30,7 +30,10 @@ describe('Database (e2e)', () => {
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'api_keys' ORDER BY ordinal_position`,
     );
 
-    expect(applied.map((m) => m.name)).toEqual([expect.stringMatching(/^CreateApiKeys\d{13}$/)]);
+    expect(applied.map((m) => m.name)).toEqual([
+      expect.stringMatching(/^CreateApiKeys\d{13}$/),
+      expect.stringMatching(/^CreateMarketData\d{13}$/),
+    ]);
     expect(columns.map((c) => c.column_name)).toEqual([
       'id',
       'name',
@@ -136,7 +139,7 @@ describe('Database (e2e)', () => {
           .query<{ count: string }[]>('SELECT count(*) FROM migrations');
         await Promise.all([a.close(), b.close()]);
 
-        expect(Number(rows[0].count)).toBe(1);
+        expect(Number(rows[0].count)).toBe(2);
       } finally {
         await database.drop();
       }

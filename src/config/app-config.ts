@@ -46,8 +46,10 @@ export abstract class AppConfig {
     connectTimeoutMs: number;
     statementTimeoutMs: number;
   };
-  abstract readonly redis: { url?: string };
+  abstract readonly redis: { url?: string; keyPrefix: string };
   abstract readonly cache: { ttlSeconds: number };
+  /** A latest price older than this is served with `stale: true`. */
+  abstract readonly marketData: { priceStaleSeconds: number };
   abstract readonly rateLimit: { perMinute: number; syncPerMinute: number };
   abstract readonly auth: { adminApiKey?: string };
   abstract readonly health: { timeoutMs: number };
@@ -128,8 +130,9 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     },
-    redis: { url: env.REDIS_URL },
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
     cache: { ttlSeconds: env.CACHE_TTL_SECONDS },
+    marketData: { priceStaleSeconds: env.PRICE_STALE_SECONDS },
     rateLimit: {
       perMinute: env.RATE_LIMIT_PER_MINUTE,
       syncPerMinute: env.SYNC_RATE_LIMIT_PER_MINUTE,

@@ -99,11 +99,20 @@ export class Environment {
   @Matches(REDIS_URL, { message: 'must be a redis:// or rediss:// connection URL' })
   REDIS_URL?: string;
 
+  @Matches(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'must be 1 to 40 letters, digits, _ . or -' })
+  REDIS_KEY_PREFIX = 'cma';
+
   @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(86_400)
   CACHE_TTL_SECONDS = 300;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  PRICE_STALE_SECONDS = 300;
 
   @Transform(toInteger)
   @IsInt()

@@ -1,8 +1,31 @@
-// Every Redis key the service writes is built here, under one prefix, so that keys are
-// easy to find, scan and expire, and a shared Redis can host other applications too.
-const PREFIX = 'cma';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
 
-export const RedisKeys = {
-  /** Namespace of the REST response cache (cache-manager/Keyv add their own separators). */
-  cacheNamespace: `${PREFIX}:cache`,
-} as const;
+/**
+ * Every Redis key the service writes is built here, under one configurable prefix
+ * (REDIS_KEY_PREFIX), so that keys are easy to find and expire, and one Redis can serve
+ * several deployments (or test runs) without them seeing each other's data.
+ */
+@Injectable()
+export class RedisKeys {
+  readonly prefix: string;
+
+  constructor(config: AppConfig) {
+    this.prefix = config.redis.keyPrefix;
+  }
+
+  /** Namespace of the REST response cache (Keyv adds its own separator). */
+  get cacheNamespace(): string {
+    return `${this.prefix}:cache`;
+  }
+
+  /** Hash of cache generations: a field per symbol (`sym:BTC`) plus `list` for listings. */
+  get cacheVersions(): string {
+    return `${this.prefix}:cache:versions`;
+  }
+
+  /** Latest known price of a symbol (JSON), written on ingestion. */
+  latestPrice(symbol: string): string {
+    return `${this.prefix}:price:latest:${symbol}`;
+  }
+}

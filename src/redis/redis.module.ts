@@ -15,6 +15,7 @@ const MEMORY_CACHE_MAX_ENTRIES = 10_000;
 @Global()
 @Module({
   providers: [
+    RedisKeys,
     {
       provide: REDIS_CLIENT,
       inject: [AppConfig],
@@ -22,7 +23,7 @@ const MEMORY_CACHE_MAX_ENTRIES = 10_000;
         config.redis.url ? createRedisClient(config.redis.url) : null,
     },
   ],
-  exports: [REDIS_CLIENT],
+  exports: [REDIS_CLIENT, RedisKeys],
 })
 class RedisClientModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis | null) {}
@@ -44,15 +45,15 @@ class RedisClientModule implements OnApplicationShutdown {
     CacheModule.registerAsync({
       isGlobal: true,
       imports: [RedisClientModule],
-      inject: [AppConfig, REDIS_CLIENT],
-      useFactory: (config: AppConfig, redis: Redis | null) => {
+      inject: [AppConfig, REDIS_CLIENT, RedisKeys],
+      useFactory: (config: AppConfig, redis: Redis | null, keys: RedisKeys) => {
         const ttl = config.cache.ttlSeconds * 1_000;
         const store = redis
           ? // The store's typings still name cache-manager 5's Store; at runtime it is the
             // get/set/del/mget store shape that KeyvAdapter wraps.
             new KeyvAdapter(redisInsStore(redis, { ttl }) as unknown as CacheManagerStore)
           : new KeyvCacheableMemory({ lruSize: MEMORY_CACHE_MAX_ENTRIES, ttl });
-        const keyv = new Keyv({ store, namespace: RedisKeys.cacheNamespace, ttl });
+        const keyv = new Keyv({ store, namespace: keys.cacheNamespace, ttl });
         const logger = new Logger('Cache');
         keyv.on('error', (error: unknown) => logger.debug({ err: error }, 'cache store error'));
         return { stores: [keyv], ttl };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
@@ -34,6 +35,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SYNC_ON_STARTUP: 'false',
+    // Suites share the Redis server but not a database: keep their keys apart.
+    REDIS_KEY_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     ...(serverRedisUrl ? { REDIS_URL: serverRedisUrl } : {}),
     ...database.env,
     ...options.env,

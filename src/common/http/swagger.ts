@@ -42,6 +42,8 @@ export function setupSwagger(app: INestApplication): OpenAPIObject {
     .setDescription(DESCRIPTION)
     .setVersion(APP_VERSION)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+    .addTag('cryptocurrencies', 'Assets: listing, filters, tops, details')
+    .addTag('price-history', 'Snapshots, OHLCV candles, latest price, indicators')
     .addTag('health', 'Liveness, readiness and per-dependency health')
     .addTag('metrics', 'Prometheus metrics')
     .addTag('compatibility', 'Routes kept for clients of the systems this service replaces')

@@ -1,0 +1,255 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type Repository } from 'typeorm';
+import { AssetEntity } from './entities/asset.entity';
+
+export const ASSET_SORT_FIELDS = [
+  'market_cap',
+  'market_cap_rank',
+  'current_price',
+  'total_volume',
+  'price_change_percentage_24h',
+  'name',
+  'symbol',
+] as const;
+export type AssetSortField = (typeof ASSET_SORT_FIELDS)[number];
+export type SortOrder = 'asc' | 'desc';
+
+export const TOP_CATEGORIES = ['market_cap', 'volume', 'gainers', 'losers'] as const;
+export type TopCategory = (typeof TOP_CATEGORIES)[number];
+
+export interface AssetFilter {
+  /** Substring of the symbol or the name, case-insensitive. */
+  search?: string;
+  symbols?: string[];
+  minMarketCap?: number;
+  maxMarketCap?: number;
+  minVolume?: number;
+  minPrice?: number;
+  maxPrice?: number;
+  source?: string;
+}
+
+export interface AssetPage {
+  rows: AssetEntity[];
+  total: number;
+}
+
+/** What ingestion writes about an asset; absent/null fields keep their stored value. */
+export interface AssetUpsert {
+  symbol: string;
+  name: string;
+  source: string;
+  slug?: string | null;
+  coingeckoId?: string | null;
+  coinmarketcapId?: number | null;
+  coinpaprikaId?: string | null;
+  marketCapRank?: number | null;
+  currentPrice?: number | null;
+  marketCap?: number | null;
+  fullyDilutedValuation?: number | null;
+  totalVolume?: number | null;
+  high24h?: number | null;
+  low24h?: number | null;
+  priceChange24h?: number | null;
+  priceChangePercentage1h?: number | null;
+  priceChangePercentage24h?: number | null;
+  priceChangePercentage7d?: number | null;
+  priceChangePercentage30d?: number | null;
+  circulatingSupply?: number | null;
+  totalSupply?: number | null;
+  maxSupply?: number | null;
+  ath?: number | null;
+  athDate?: Date | null;
+  atl?: number | null;
+  atlDate?: Date | null;
+  imageUrl?: string | null;
+  description?: string | null;
+  website?: string | null;
+  lastUpdated?: Date | null;
+}
+
+export interface AssetUpsertResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Asset id of every upserted symbol. */
+  ids: Map<string, number>;
+}
+
+/** Column, PostgreSQL array type, and field of AssetUpsert, in insert order. */
+const UPSERT_COLUMNS: readonly (readonly [string, string, keyof AssetUpsert])[] = [
+  ['symbol', 'varchar', 'symbol'],
+  ['name', 'varchar', 'name'],
+  ['source', 'varchar', 'source'],
+  ['slug', 'varchar', 'slug'],
+  ['coingecko_id', 'varchar', 'coingeckoId'],
+  ['coinmarketcap_id', 'integer', 'coinmarketcapId'],
+  ['coinpaprika_id', 'varchar', 'coinpaprikaId'],
+  ['market_cap_rank', 'integer', 'marketCapRank'],
+  ['current_price', 'numeric', 'currentPrice'],
+  ['market_cap', 'numeric', 'marketCap'],
+  ['fully_diluted_valuation', 'numeric', 'fullyDilutedValuation'],
+  ['total_volume', 'numeric', 'totalVolume'],
+  ['high_24h', 'numeric', 'high24h'],
+  ['low_24h', 'numeric', 'low24h'],
+  ['price_change_24h', 'numeric', 'priceChange24h'],
+  ['price_change_percentage_1h', 'numeric', 'priceChangePercentage1h'],
+  ['price_change_percentage_24h', 'numeric', 'priceChangePercentage24h'],
+  ['price_change_percentage_7d', 'numeric', 'priceChangePercentage7d'],
+  ['price_change_percentage_30d', 'numeric', 'priceChangePercentage30d'],
+  ['circulating_supply', 'numeric', 'circulatingSupply'],
+  ['total_supply', 'numeric', 'totalSupply'],
+  ['max_supply', 'numeric', 'maxSupply'],
+  ['ath', 'numeric', 'ath'],
+  ['ath_date', 'timestamptz', 'athDate'],
+  ['atl', 'numeric', 'atl'],
+  ['atl_date', 'timestamptz', 'atlDate'],
+  ['image_url', 'text', 'imageUrl'],
+  ['description', 'text', 'description'],
+  ['website', 'text', 'website'],
+  ['last_updated', 'timestamptz', 'lastUpdated'],
+];
+const KEY_COLUMNS = new Set(['symbol']);
+const ALWAYS_OVERWRITTEN = new Set(['name', 'source']);
+
+/** Sort keys to entity expressions; whitelisted, never interpolated from input. */
+const SORT_EXPRESSIONS: Record<AssetSortField, string> = {
+  market_cap: 'a.marketCap',
+  market_cap_rank: 'a.marketCapRank',
+  current_price: 'a.currentPrice',
+  total_volume: 'a.totalVolume',
+  price_change_percentage_24h: 'a.priceChangePercentage24h',
+  name: 'a.name',
+  symbol: 'a.symbol',
+};
+
+const TOP_ORDER: Record<TopCategory, { field: string; order: 'ASC' | 'DESC' }> = {
+  market_cap: { field: 'a.marketCap', order: 'DESC' },
+  volume: { field: 'a.totalVolume', order: 'DESC' },
+  gainers: { field: 'a.priceChangePercentage24h', order: 'DESC' },
+  losers: { field: 'a.priceChangePercentage24h', order: 'ASC' },
+};
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function buildUpsertSql(): string {
+  const columns = UPSERT_COLUMNS.map(([column]) => column);
+  const arrays = UPSERT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`);
+  const mutable = columns.filter((c) => !KEY_COLUMNS.has(c));
+  const merged = (c: string) =>
+    ALWAYS_OVERWRITTEN.has(c) ? `EXCLUDED.${c}` : `COALESCE(EXCLUDED.${c}, assets.${c})`;
+  return `
+    INSERT INTO assets (${columns.join(', ')})
+    SELECT * FROM UNNEST(${arrays.join(', ')})
+    ON CONFLICT (symbol) DO UPDATE SET
+      ${mutable.map((c) => `${c} = ${merged(c)}`).join(',\n      ')},
+      is_active = true,
+      updated_at = now()
+    WHERE (${mutable.map((c) => `assets.${c}`).join(', ')})
+      IS DISTINCT FROM (${mutable.map(merged).join(', ')})
+    RETURNING id, symbol, (xmax = 0) AS inserted`;
+}
+
+const UPSERT_SQL = buildUpsertSql();
+
+@Injectable()
+export class AssetsRepository {
+  constructor(
+    @InjectRepository(AssetEntity) private readonly assets: Repository<AssetEntity>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  findBySymbol(symbol: string): Promise<AssetEntity | null> {
+    return this.assets.findOneBy({ symbol });
+  }
+
+  async findIdsBySymbols(symbols: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.dataSource.query<{ id: number; symbol: string }[]>(
+      'SELECT id, symbol FROM assets WHERE symbol = ANY($1::varchar[])',
+      [symbols],
+    );
+    return new Map(rows.map((r) => [r.symbol, r.id]));
+  }
+
+  async list(
+    filter: AssetFilter,
+    sortBy: AssetSortField,
+    order: SortOrder,
+    skip: number,
+    limit: number,
+  ): Promise<AssetPage> {
+    const query = this.filtered(filter).orderBy(
+      SORT_EXPRESSIONS[sortBy],
+      order === 'asc' ? 'ASC' : 'DESC',
+      'NULLS LAST',
+    );
+    // Symbols are unique: ties on any other key are broken by symbol for stable pages.
+    if (sortBy !== 'symbol') query.addOrderBy('a.symbol', 'ASC');
+    const [rows, total] = await query.offset(skip).limit(limit).getManyAndCount();
+    return { rows, total };
+  }
+
+  /** A page in a stable order (by symbol), for bulk readers. */
+  page(filter: AssetFilter, skip: number, limit: number): Promise<AssetEntity[]> {
+    return this.filtered(filter).orderBy('a.symbol', 'ASC').offset(skip).limit(limit).getMany();
+  }
+
+  /** Top assets of a category; assets without the ranking value are left out. */
+  top(category: TopCategory, limit: number, minVolume?: number): Promise<AssetEntity[]> {
+    const { field, order } = TOP_ORDER[category];
+    return this.filtered({ minVolume })
+      .andWhere(`${field} IS NOT NULL`)
+      .orderBy(field, order)
+      .addOrderBy('a.symbol', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /** Bulk upsert in one statement (UNNEST: one bind parameter per column, any row count). */
+  async upsert(rows: readonly AssetUpsert[]): Promise<AssetUpsertResult> {
+    if (rows.length === 0) return { created: 0, updated: 0, unchanged: 0, ids: new Map() };
+    const params = UPSERT_COLUMNS.map(([, , field]) => rows.map((row) => row[field] ?? null));
+    const changed = await this.dataSource.query<
+      { id: number; symbol: string; inserted: boolean }[]
+    >(UPSERT_SQL, params);
+    const created = changed.filter((r) => r.inserted).length;
+    const ids = await this.findIdsBySymbols(rows.map((r) => r.symbol));
+    return {
+      created,
+      updated: changed.length - created,
+      unchanged: ids.size - changed.length,
+      ids,
+    };
+  }
+
+  private filtered(filter: AssetFilter) {
+    const query = this.assets.createQueryBuilder('a').where('a.isActive = true');
+    if (filter.search) {
+      query.andWhere('(a.symbol ILIKE :search OR a.name ILIKE :search)', {
+        search: `%${escapeLike(filter.search)}%`,
+      });
+    }
+    if (filter.symbols?.length)
+      query.andWhere('a.symbol IN (:...symbols)', { symbols: filter.symbols });
+    if (filter.minMarketCap !== undefined) {
+      query.andWhere('a.marketCap >= :minMarketCap', { minMarketCap: filter.minMarketCap });
+    }
+    if (filter.maxMarketCap !== undefined) {
+      query.andWhere('a.marketCap <= :maxMarketCap', { maxMarketCap: filter.maxMarketCap });
+    }
+    if (filter.minVolume !== undefined) {
+      query.andWhere('a.totalVolume >= :minVolume', { minVolume: filter.minVolume });
+    }
+    if (filter.minPrice !== undefined) {
+      query.andWhere('a.currentPrice >= :minPrice', { minPrice: filter.minPrice });
+    }
+    if (filter.maxPrice !== undefined) {
+      query.andWhere('a.currentPrice <= :maxPrice', { maxPrice: filter.maxPrice });
+    }
+    if (filter.source) query.andWhere('a.source = :source', { source: filter.source });
+    return query;
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AssetsRepository } from './assets.repository';
+import { CryptocurrenciesCompatibilityController } from './compatibility.controller';
+import { CryptocurrenciesController } from './cryptocurrencies.controller';
+import { CryptocurrenciesService } from './cryptocurrencies.service';
+import { AssetEntity } from './entities/asset.entity';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([AssetEntity])],
+  controllers: [CryptocurrenciesController, CryptocurrenciesCompatibilityController],
+  providers: [CryptocurrenciesService, AssetsRepository],
+  exports: [CryptocurrenciesService, AssetsRepository],
+})
+export class CryptocurrenciesModule {}

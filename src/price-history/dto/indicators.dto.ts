@@ -1,0 +1,190 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMinSize, IsDate, IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { DATE_RULE, toDate, toInteger, toNumber } from '../../common/dto/query-transforms';
+import { TIMEFRAMES, type Timeframe } from '../timeframe';
+import { TIMEFRAME_RULE } from './ohlc.dto';
+
+export const INDICATORS = ['sma', 'ema', 'rsi', 'macd', 'bollinger'] as const;
+export type IndicatorName = (typeof INDICATORS)[number];
+
+const toLowerList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter((s) => s.length > 0)
+    : value;
+
+export class IndicatorsQuery {
+  @ApiPropertyOptional({ enum: TIMEFRAMES, default: '1h' })
+  @IsOptional()
+  @IsIn(TIMEFRAMES, { message: TIMEFRAME_RULE })
+  timeframe?: Timeframe;
+
+  @ApiPropertyOptional({
+    description: `Comma-separated: ${INDICATORS.join(', ')} (default all)`,
+    example: 'sma,rsi',
+  })
+  @IsOptional()
+  @Transform(toLowerList)
+  @ArrayMinSize(1)
+  @IsIn(INDICATORS, {
+    each: true,
+    message: `indicators must be a list of: ${INDICATORS.join(', ')}`,
+  })
+  indicators?: IndicatorName[];
+
+  @ApiPropertyOptional({
+    description: 'ISO 8601 or epoch ms; the last candle used (default: the newest candle)',
+    example: '2026-11-22T00:00:00Z',
+  })
+  @IsOptional()
+  @Transform(toDate)
+  @IsDate({ message: `end ${DATE_RULE}` })
+  end?: Date;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 500,
+    default: 100,
+    description: 'Points per indicator',
+  })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    minimum: 2,
+    maximum: 200,
+    default: 20,
+    description: 'SMA, EMA and Bollinger period',
+  })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(2)
+  @Max(200)
+  period?: number;
+
+  @ApiPropertyOptional({ minimum: 2, maximum: 100, default: 14 })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(2)
+  @Max(100)
+  rsi_period?: number;
+
+  @ApiPropertyOptional({ minimum: 2, maximum: 100, default: 12 })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(2)
+  @Max(100)
+  macd_fast?: number;
+
+  @ApiPropertyOptional({ minimum: 3, maximum: 200, default: 26 })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(3)
+  @Max(200)
+  macd_slow?: number;
+
+  @ApiPropertyOptional({ minimum: 2, maximum: 100, default: 9 })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(2)
+  @Max(100)
+  macd_signal?: number;
+
+  @ApiPropertyOptional({
+    minimum: 0.5,
+    maximum: 5,
+    default: 2,
+    description: 'Bollinger band width in standard deviations',
+  })
+  @IsOptional()
+  @Transform(toNumber)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.5)
+  @Max(5)
+  stddev?: number;
+}
+
+export class IndicatorParamsDto {
+  @ApiProperty({ example: 20 })
+  period!: number;
+
+  @ApiProperty({ example: 14 })
+  rsi_period!: number;
+
+  @ApiProperty({ example: 12 })
+  macd_fast!: number;
+
+  @ApiProperty({ example: 26 })
+  macd_slow!: number;
+
+  @ApiProperty({ example: 9 })
+  macd_signal!: number;
+
+  @ApiProperty({ example: 2 })
+  stddev!: number;
+}
+
+export class IndicatorPointDto {
+  @ApiProperty({ example: 1_795_392_000_000, description: 'Candle open time, epoch ms' })
+  timestamp!: number;
+
+  @ApiPropertyOptional({ example: 96950.2 })
+  value?: number;
+
+  @ApiPropertyOptional({ example: 120.5 })
+  macd?: number;
+
+  @ApiPropertyOptional({ example: 98.1 })
+  signal?: number;
+
+  @ApiPropertyOptional({ example: 22.4 })
+  histogram?: number;
+
+  @ApiPropertyOptional({ example: 98500 })
+  upper?: number;
+
+  @ApiPropertyOptional({ example: 97000 })
+  middle?: number;
+
+  @ApiPropertyOptional({ example: 95500 })
+  lower?: number;
+}
+
+export class IndicatorsDto {
+  @ApiProperty({ example: 'BTC' })
+  symbol!: string;
+
+  @ApiProperty({ enum: TIMEFRAMES, example: '1h' })
+  timeframe!: Timeframe;
+
+  @ApiProperty({
+    type: IndicatorParamsDto,
+    description: 'The parameters used (defaults filled in)',
+  })
+  params!: IndicatorParamsDto;
+
+  @ApiProperty({ example: 150, description: 'Candles the indicators were computed over' })
+  candles!: number;
+
+  @ApiProperty({
+    description: 'Per requested indicator, points oldest first',
+    type: 'object',
+    additionalProperties: {
+      type: 'array',
+      items: { $ref: '#/components/schemas/IndicatorPointDto' },
+    },
+  })
+  indicators!: Partial<Record<IndicatorName, IndicatorPointDto[]>>;
+}

@@ -1,0 +1,130 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { DATE_RULE, toDate, toInteger } from '../../common/dto/query-transforms';
+import { TIMEFRAMES, type Timeframe } from '../timeframe';
+
+export const TIMEFRAME_RULE = `timeframe must be one of: ${TIMEFRAMES.join(', ')}`;
+
+export class OhlcQuery {
+  @ApiPropertyOptional({ enum: TIMEFRAMES, default: '1h' })
+  @IsOptional()
+  @IsIn(TIMEFRAMES, { message: TIMEFRAME_RULE })
+  timeframe?: Timeframe;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 1000,
+    default: 100,
+    description: 'Buckets to return',
+  })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'ISO 8601 or epoch ms. With start, buckets run forward from it; without, they end at `end` (default now).',
+    example: '2026-11-21T00:00:00Z',
+  })
+  @IsOptional()
+  @Transform(toDate)
+  @IsDate({ message: `start ${DATE_RULE}` })
+  start?: Date;
+
+  @ApiPropertyOptional({
+    description: 'ISO 8601 or epoch ms (default now)',
+    example: '2026-11-22T00:00:00Z',
+  })
+  @IsOptional()
+  @Transform(toDate)
+  @IsDate({ message: `end ${DATE_RULE}` })
+  end?: Date;
+
+  @ApiPropertyOptional({
+    enum: ['none', 'previous'],
+    default: 'none',
+    description: 'previous: empty buckets become flat candles at the previous close (volume 0)',
+  })
+  @IsOptional()
+  @IsIn(['none', 'previous'], { message: 'fill must be one of: none, previous' })
+  fill?: 'none' | 'previous';
+
+  @ApiPropertyOptional({
+    example: 'binance',
+    description: 'Candle source (default: the one feeding the symbol now)',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9_-]{1,32}$/, { message: 'source must be a source name such as binance' })
+  source?: string;
+}
+
+export class OhlcCandleDto {
+  @ApiProperty({ example: 1_795_392_000_000, description: 'Bucket open time, epoch ms (UTC)' })
+  timestamp!: number;
+
+  @ApiProperty({ example: 96500.5 })
+  open!: number;
+
+  @ApiProperty({ example: 97200 })
+  high!: number;
+
+  @ApiProperty({ example: 96100.25 })
+  low!: number;
+
+  @ApiProperty({ example: 97000.12 })
+  close!: number;
+
+  @ApiProperty({ example: 1234.56, description: 'Base-asset volume' })
+  volume!: number;
+
+  @ApiProperty({ example: 8421 })
+  trade_count!: number;
+
+  @ApiProperty({ example: true, description: 'false while the bucket is still filling' })
+  is_closed!: boolean;
+
+  @ApiPropertyOptional({
+    example: true,
+    description: 'Present (true) on buckets synthesised by fill=previous',
+  })
+  filled?: boolean;
+}
+
+export class OhlcGapDto {
+  @ApiProperty({
+    example: 1_795_395_600_000,
+    description: 'Open time of the first empty bucket, epoch ms',
+  })
+  from!: number;
+
+  @ApiProperty({
+    example: 1_795_402_800_000,
+    description: 'End of the last empty bucket (exclusive), epoch ms',
+  })
+  to!: number;
+}
+
+export class OhlcDto {
+  @ApiProperty({ example: 'BTC' })
+  symbol!: string;
+
+  @ApiProperty({ enum: TIMEFRAMES, example: '1h' })
+  timeframe!: Timeframe;
+
+  @ApiProperty({ example: 'binance', nullable: true, type: String })
+  source!: string | null;
+
+  @ApiProperty({ type: [OhlcCandleDto], description: 'Oldest first' })
+  ohlc!: OhlcCandleDto[];
+
+  @ApiProperty({
+    type: [OhlcGapDto],
+    description: 'Runs of buckets without data in the requested range',
+  })
+  gaps!: OhlcGapDto[];
+}

@@ -1,0 +1,44 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * A 1-minute OHLCV candle (the base timeframe; everything coarser is rolled up from it).
+ * The primary key makes re-ingesting the same minute an idempotent upsert.
+ */
+@Entity({ name: 'candles' })
+export class CandleEntity {
+  @PrimaryColumn({ name: 'asset_id', type: 'integer' })
+  assetId!: number;
+
+  @PrimaryColumn({ name: 'open_time', type: 'timestamptz' })
+  openTime!: Date;
+
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  source!: string;
+
+  @Column({ type: 'numeric' })
+  open!: string;
+
+  @Column({ type: 'numeric' })
+  high!: string;
+
+  @Column({ type: 'numeric' })
+  low!: string;
+
+  @Column({ type: 'numeric' })
+  close!: string;
+
+  @Column({ type: 'numeric', default: 0 })
+  volume!: string;
+
+  @Column({ name: 'quote_volume', type: 'numeric', nullable: true })
+  quoteVolume!: string | null;
+
+  @Column({ name: 'trade_count', type: 'integer', default: 0 })
+  tradeCount!: number;
+
+  @Column({ type: 'numeric', nullable: true })
+  vwap!: string | null;
+
+  @Column({ name: 'is_closed', type: 'boolean', default: true })
+  isClosed!: boolean;
+}

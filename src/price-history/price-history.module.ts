@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CryptocurrenciesModule } from '../cryptocurrencies/cryptocurrencies.module';
+import { CandlesRepository } from './candles.repository';
+import { PriceHistoryCompatibilityController } from './compatibility.controller';
+import { CandleRollupEntity } from './entities/candle-rollup.entity';
+import { CandleEntity } from './entities/candle.entity';
+import { PriceSnapshotEntity } from './entities/price-snapshot.entity';
+import { LatestPriceStore } from './latest-price.store';
+import { OhlcService } from './ohlc.service';
+import { PriceHistoryController } from './price-history.controller';
+import { PriceHistoryService } from './price-history.service';
+import { PriceSnapshotsRepository } from './price-snapshots.repository';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([PriceSnapshotEntity, CandleEntity, CandleRollupEntity]),
+    CryptocurrenciesModule,
+  ],
+  controllers: [PriceHistoryController, PriceHistoryCompatibilityController],
+  providers: [
+    PriceHistoryService,
+    OhlcService,
+    CandlesRepository,
+    PriceSnapshotsRepository,
+    LatestPriceStore,
+  ],
+  exports: [CandlesRepository, PriceSnapshotsRepository, LatestPriceStore],
+})
+export class PriceHistoryModule {}

@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { toNumberOrNull } from '../common/dto/numbers';
+import { AppException } from '../common/errors/app.exception';
+import { AppConfig } from '../config/app-config';
+import { CryptocurrenciesService } from '../cryptocurrencies/cryptocurrencies.service';
+import type { AssetEntity } from '../cryptocurrencies/entities/asset.entity';
+import { CandlesRepository, type CandleRow } from './candles.repository';
+import type {
+  HistoricalQuery,
+  HistoricalWindowDto,
+  LatestWindowDto,
+} from './dto/compatibility.dto';
+import type { HistoryDto, HistoryQuery } from './dto/history.dto';
+import type { LatestPriceDto } from './dto/latest-price.dto';
+import { LatestPriceStore, type LatestPrice } from './latest-price.store';
+import { PriceSnapshotsRepository } from './price-snapshots.repository';
+
+const MINUTE_MS = 60_000;
+
+@Injectable()
+export class PriceHistoryService {
+  constructor(
+    private readonly cryptocurrencies: CryptocurrenciesService,
+    private readonly snapshots: PriceSnapshotsRepository,
+    private readonly candles: CandlesRepository,
+    private readonly latestPrices: LatestPriceStore,
+    private readonly config: AppConfig,
+  ) {}
+
+  async history(symbol: string, query: HistoryQuery): Promise<HistoryDto> {
+    assertOrdered('start_date', query.start_date, 'end_date', query.end_date);
+    const asset = await this.cryptocurrencies.require(symbol);
+    const { rows, total } = await this.snapshots.findHistory(asset.id, {
+      from: query.start_date,
+      to: query.end_date,
+      source: query.source,
+      limit: query.limit ?? 100,
+      order: query.order ?? 'desc',
+    });
+    return {
+      symbol,
+      items: rows.map((row) => ({
+        price: Number(row.price),
+        market_cap: toNumberOrNull(row.market_cap),
+        total_volume: toNumberOrNull(row.total_volume),
+        timestamp: new Date(row.timestamp).toISOString(),
+        source: row.source,
+      })),
+      total,
+    };
+  }
+
+  /**
+   * The latest price: from Redis (or memory), written on ingestion; when that is missing
+   * or unreachable, the newest of what PostgreSQL holds for the asset.
+   */
+  async latestPrice(symbol: string): Promise<LatestPriceDto> {
+    const latest = (await this.latestPrices.get(symbol)) ?? (await this.latestFromDatabase(symbol));
+    const ageMs = Math.max(0, Date.now() - latest.timestamp);
+    return {
+      symbol,
+      price: latest.price,
+      timestamp: latest.timestamp,
+      source: latest.source,
+      as_of: new Date(latest.timestamp).toISOString(),
+      age_ms: ageMs,
+      stale: ageMs > this.config.marketData.priceStaleSeconds * 1_000,
+    };
+  }
+
+  async latestWindow(symbol: string): Promise<LatestWindowDto> {
+    const asset = await this.cryptocurrencies.require(symbol);
+    const candle = await this.candles.findLatest(asset.id);
+    if (!candle) throw AppException.notFound(`No 1-minute data for symbol '${symbol}' yet`);
+    const start = new Date(candle.open_time);
+    return {
+      symbol,
+      window_start: start.toISOString(),
+      window_end: new Date(start.getTime() + MINUTE_MS).toISOString(),
+      open: Number(candle.open),
+      high: Number(candle.high),
+      low: Number(candle.low),
+      close: Number(candle.close),
+      volume_sum: Number(candle.volume),
+      event_count: Number(candle.trade_count),
+    };
+  }
+
+  async historical(
+    symbol: string,
+    query: HistoricalQuery,
+  ): Promise<{ items: HistoricalWindowDto[]; total: number; hasMore: boolean }> {
+    assertOrdered('start_time', query.start_time, 'end_time', query.end_time);
+    const asset = await this.cryptocurrencies.require(symbol);
+    const offset = query.offset ?? 0;
+    const { rows, total } = await this.candles.findRange(asset.id, {
+      from: query.start_time,
+      to: query.end_time,
+      limit: query.limit ?? 100,
+      offset,
+      order: query.order_by ?? 'desc',
+    });
+    return {
+      items: rows.map((row) => toWindow(symbol, row)),
+      total,
+      hasMore: offset + rows.length < total,
+    };
+  }
+
+  private async latestFromDatabase(symbol: string): Promise<LatestPrice> {
+    const asset = await this.cryptocurrencies.require(symbol);
+    const [snapshot, candle] = await Promise.all([
+      this.snapshots.findLatest(asset.id),
+      this.candles.findLatest(asset.id),
+    ]);
+    const candidates: LatestPrice[] = [];
+    const fromAsset = assetPrice(asset);
+    if (fromAsset) candidates.push(fromAsset);
+    if (snapshot) {
+      candidates.push({
+        symbol,
+        price: Number(snapshot.price),
+        timestamp: new Date(snapshot.timestamp).getTime(),
+        source: snapshot.source,
+      });
+    }
+    if (candle) {
+      // A candle's close is its price at the end of its minute (or now, while it is open).
+      const end = Math.min(new Date(candle.open_time).getTime() + MINUTE_MS, Date.now());
+      candidates.push({
+        symbol,
+        price: Number(candle.close),
+        timestamp: end,
+        source: candle.source,
+      });
+    }
+    const newest = candidates.sort((a, b) => b.timestamp - a.timestamp)[0];
+    if (!newest) throw AppException.notFound(`No price for symbol '${symbol}' yet`);
+    return newest;
+  }
+}
+
+function assetPrice(asset: AssetEntity): LatestPrice | null {
+  const price = toNumberOrNull(asset.currentPrice);
+  if (price === null || !asset.lastUpdated) return null;
+  return {
+    symbol: asset.symbol,
+    price,
+    timestamp: asset.lastUpdated.getTime(),
+    source: asset.source,
+  };
+}
+
+function toWindow(symbol: string, row: CandleRow): HistoricalWindowDto {
+  const start = new Date(row.open_time);
+  const [open, high, low, close] = [row.open, row.high, row.low, row.close].map(Number);
+  return {
+    symbol,
+    window_start: start.toISOString(),
+    window_end: new Date(start.getTime() + MINUTE_MS).toISOString(),
+    open_price: open,
+    high_price: high,
+    low_price: low,
+    close_price: close,
+    avg_price: toNumberOrNull(row.vwap ?? null) ?? (open + high + low + close) / 4,
+    volume_sum: Number(row.volume),
+    trade_count: Number(row.trade_count),
+  };
+}
+
+function assertOrdered(
+  startName: string,
+  start: Date | undefined,
+  endName: string,
+  end: Date | undefined,
+): void {
+  if (start && end && start > end) {
+    throw AppException.validation([
+      { field: startName, message: `${startName} must not be after ${endName}` },
+    ]);
+  }
+}

@@ -93,6 +93,8 @@ async function main(): Promise<void> {
         break;
       }
       case 'generate':
+        // Diff against the schema the migrations produce, not whatever the database has now.
+        await runPendingMigrations(dataSource, server.isEmbedded);
         await generate(dataSource, name);
         break;
       default:

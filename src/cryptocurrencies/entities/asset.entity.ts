@@ -1,12 +1,18 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /** One row per symbol. `numeric` columns arrive as strings; mappers turn them into numbers. */
 @Entity({ name: 'assets' })
+@Unique('uq_assets_symbol', ['symbol'])
+@Check('ck_assets_symbol', `symbol ~ '^[A-Z0-9]{1,20}$'`)
+// Sorted (DESC NULLS LAST) indexes are defined in the migration; TypeORM cannot express them.
+@Index('ix_assets_market_cap', { synchronize: false })
+@Index('ix_assets_total_volume', { synchronize: false })
+@Index('ix_assets_rank', ['marketCapRank'])
 export class AssetEntity {
   @PrimaryGeneratedColumn()
   id!: number;
 
-  @Column({ type: 'varchar', length: 20, unique: true })
+  @Column({ type: 'varchar', length: 20 })
   symbol!: string;
 
   @Column({ type: 'varchar', length: 200 })

@@ -1,10 +1,16 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { AssetEntity } from '../../cryptocurrencies/entities/asset.entity';
+import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
 /** Hourly and daily candles, derived from the 1-minute ones whenever those change. */
 @Entity({ name: 'candle_rollups' })
+@Check('candle_rollups_timeframe_check', `timeframe IN ('1h', '1d')`)
 export class CandleRollupEntity {
   @PrimaryColumn({ name: 'asset_id', type: 'integer' })
   assetId!: number;
+
+  @ManyToOne(() => AssetEntity, { onDelete: 'CASCADE', createForeignKeyConstraints: true })
+  @JoinColumn({ name: 'asset_id', foreignKeyConstraintName: 'candle_rollups_asset_id_fkey' })
+  asset?: AssetEntity;
 
   @PrimaryColumn({ type: 'varchar', length: 4 })
   timeframe!: '1h' | '1d';

@@ -1,10 +1,16 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { AssetEntity } from '../../cryptocurrencies/entities/asset.entity';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
 /** A point-in-time price of an asset as one source reported it. */
 @Entity({ name: 'price_snapshots' })
+@Index('ix_price_snapshots_timestamp', ['timestamp'])
 export class PriceSnapshotEntity {
   @PrimaryColumn({ name: 'asset_id', type: 'integer' })
   assetId!: number;
+
+  @ManyToOne(() => AssetEntity, { onDelete: 'CASCADE', createForeignKeyConstraints: true })
+  @JoinColumn({ name: 'asset_id', foreignKeyConstraintName: 'price_snapshots_asset_id_fkey' })
+  asset?: AssetEntity;
 
   @PrimaryColumn({ type: 'timestamptz' })
   timestamp!: Date;

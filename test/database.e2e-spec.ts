@@ -46,6 +46,12 @@ describe('Database (e2e)', () => {
     ]);
   });
 
+  it('has entities that match the migrated schema exactly (nothing for migration:generate)', async () => {
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
   it('enforces the schema with real PostgreSQL constraints', async () => {
     await expect(
       dataSource.query(

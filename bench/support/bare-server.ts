@@ -1,0 +1,30 @@
+// The reference for read benchmarks: the same Redis read behind a bare Fastify route, with
+// no framework on top. Started as its own process, like the service.
+import Fastify from 'fastify';
+import Redis from 'ioredis';
+
+async function main(): Promise<void> {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const key = process.env.BARE_KEY ?? 'missing';
+  const app = Fastify({ logger: false });
+  app.get('/price', async (_request, reply) => {
+    const value = await redis.get(key);
+    if (!value) return reply.status(404).send({ error: 'not found' });
+    const price = JSON.parse(value) as { price: number; timestamp: number; source: string };
+    return { symbol: 'BTC', price: price.price, timestamp: price.timestamp, source: price.source };
+  });
+  const url = await app.listen({
+    port: Number(process.env.PORT ?? 0),
+    host: process.env.HOST ?? '127.0.0.1',
+  });
+  console.log(`listening on ${url}`);
+  const close = () =>
+    void app
+      .close()
+      .then(() => redis.quit())
+      .then(() => process.exit(0));
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
+}
+
+void main();

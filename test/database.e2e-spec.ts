@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AdvisoryLockService } from '../src/database/advisory-lock.service';
+import { pgNumbers, pgTexts } from '../src/database/pg-arrays';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, serverDatabaseUrl } from './support/test-database';
 
@@ -50,6 +51,18 @@ describe('Database (e2e)', () => {
     const pending = await dataSource.driver.createSchemaBuilder().log();
 
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('round-trips bulk array literals exactly, whatever the text contains', async () => {
+    const texts = ['a,b', 'say "hi"', 'back\\slash', '}{', 'NULL', ' padded ', null];
+    const numbers = [1.5, -0.00000001, 12345678.12345678, null];
+
+    const [row] = await dataSource.query<
+      { texts: (string | null)[]; numbers: (string | null)[] }[]
+    >('SELECT $1::text[] AS texts, $2::numeric[] AS numbers', [pgTexts(texts), pgNumbers(numbers)]);
+
+    expect(row.texts).toEqual(texts);
+    expect(row.numbers.map((n) => (n === null ? null : Number(n)))).toEqual(numbers);
   });
 
   it('enforces the schema with real PostgreSQL constraints', async () => {

@@ -5,6 +5,7 @@ import { loadAppConfig, type AppConfig } from '../../src/config/app-config';
 import { AssetsRepository, type AssetUpsert } from '../../src/cryptocurrencies/assets.repository';
 import { AssetEntity } from '../../src/cryptocurrencies/entities/asset.entity';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { runPendingMigrations } from '../../src/database/migrate';
 import { CandlesRepository, type CandleWrite } from '../../src/price-history/candles.repository';
 import { CandleRollupEntity } from '../../src/price-history/entities/candle-rollup.entity';
 import { CandleEntity } from '../../src/price-history/entities/candle.entity';
@@ -32,6 +33,7 @@ export async function openSeeder(env: Record<string, string>): Promise<Seeder> {
     extra: { statement_timeout: 0 },
   });
   await dataSource.initialize();
+  await runPendingMigrations(dataSource, false);
   const redis = new Redis(config.redis.url!);
   const keys = new RedisKeys(config);
   return {
@@ -66,6 +68,9 @@ export function syntheticAssets(count: number): AssetUpsert[] {
 }
 
 /** A random walk of 1-minute candles ending at the last whole minute before `end`. */
+/** Exchange-like precision: prices and sizes with at most 8 decimals. */
+const round8 = (value: number) => Math.round(value * 1e8) / 1e8;
+
 export function* minuteCandles(
   assetId: number,
   minutes: number,
@@ -82,11 +87,11 @@ export function* minuteCandles(
       assetId,
       openTime: new Date(last - i * 60_000),
       source: 'binance',
-      open,
-      high: Math.max(open, price) * 1.0005,
-      low: Math.min(open, price) * 0.9995,
-      close: price,
-      volume: 1 + Math.random() * 10,
+      open: round8(open),
+      high: round8(Math.max(open, price) * 1.0005),
+      low: round8(Math.min(open, price) * 0.9995),
+      close: round8(price),
+      volume: round8(1 + Math.random() * 10),
       tradeCount: 10 + Math.floor(Math.random() * 100),
     });
     if (rows.length === batch) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { pgBooleans, pgNumbers, pgTexts, pgTimestamps } from '../database/pg-arrays';
 import { BUCKET_ORIGIN, TIMEFRAME_MS, candleSourceOf, type Timeframe } from './timeframe';
 
 /** A 1-minute candle as ingestion writes it. */
@@ -32,18 +33,21 @@ export interface CandleRow {
 }
 
 const UPSERT_CANDLES_SQL = `
-  INSERT INTO candles (asset_id, open_time, source, open, high, low, close, volume, quote_volume, trade_count, vwap, is_closed)
-  SELECT * FROM UNNEST($1::integer[], $2::timestamptz[], $3::varchar[], $4::numeric[], $5::numeric[], $6::numeric[],
-                       $7::numeric[], $8::numeric[], $9::numeric[], $10::integer[], $11::numeric[], $12::boolean[])
-  ON CONFLICT (asset_id, open_time, source) DO UPDATE SET
-    open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
-    volume = EXCLUDED.volume, quote_volume = EXCLUDED.quote_volume, trade_count = EXCLUDED.trade_count,
-    vwap = EXCLUDED.vwap, is_closed = EXCLUDED.is_closed
-  WHERE (candles.open, candles.high, candles.low, candles.close, candles.volume, candles.quote_volume,
-         candles.trade_count, candles.vwap, candles.is_closed)
-    IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, EXCLUDED.volume,
-         EXCLUDED.quote_volume, EXCLUDED.trade_count, EXCLUDED.vwap, EXCLUDED.is_closed)
-  RETURNING (xmax = 0) AS inserted`;
+  WITH written AS (
+    INSERT INTO candles (asset_id, open_time, source, open, high, low, close, volume, quote_volume, trade_count, vwap, is_closed)
+    SELECT * FROM UNNEST($1::integer[], $2::timestamptz[], $3::varchar[], $4::numeric[], $5::numeric[], $6::numeric[],
+                         $7::numeric[], $8::numeric[], $9::numeric[], $10::integer[], $11::numeric[], $12::boolean[])
+    ON CONFLICT (asset_id, open_time, source) DO UPDATE SET
+      open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
+      volume = EXCLUDED.volume, quote_volume = EXCLUDED.quote_volume, trade_count = EXCLUDED.trade_count,
+      vwap = EXCLUDED.vwap, is_closed = EXCLUDED.is_closed
+    WHERE (candles.open, candles.high, candles.low, candles.close, candles.volume, candles.quote_volume,
+           candles.trade_count, candles.vwap, candles.is_closed)
+      IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, EXCLUDED.volume,
+           EXCLUDED.quote_volume, EXCLUDED.trade_count, EXCLUDED.vwap, EXCLUDED.is_closed)
+    RETURNING (xmax = 0) AS inserted
+  )
+  SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM written`;
 
 /**
  * Re-derives roll-up buckets of one width from finer rows in [$2, $3). A bucket is closed
@@ -88,19 +92,19 @@ export class CandlesRepository {
   ): Promise<{ created: number; updated: number }> {
     if (rows.length === 0) return { created: 0, updated: 0 };
     const run = async (m: EntityManager) => {
-      const result = await m.query<{ inserted: boolean }[]>(UPSERT_CANDLES_SQL, [
-        rows.map((r) => r.assetId),
-        rows.map((r) => r.openTime),
-        rows.map((r) => r.source),
-        rows.map((r) => r.open),
-        rows.map((r) => r.high),
-        rows.map((r) => r.low),
-        rows.map((r) => r.close),
-        rows.map((r) => r.volume),
-        rows.map((r) => r.quoteVolume ?? null),
-        rows.map((r) => r.tradeCount ?? 0),
-        rows.map((r) => r.vwap ?? null),
-        rows.map((r) => r.isClosed ?? true),
+      const [counts] = await m.query<{ created: string; updated: string }[]>(UPSERT_CANDLES_SQL, [
+        pgNumbers(rows.map((r) => r.assetId)),
+        pgTimestamps(rows.map((r) => r.openTime)),
+        pgTexts(rows.map((r) => r.source)),
+        pgNumbers(rows.map((r) => r.open)),
+        pgNumbers(rows.map((r) => r.high)),
+        pgNumbers(rows.map((r) => r.low)),
+        pgNumbers(rows.map((r) => r.close)),
+        pgNumbers(rows.map((r) => r.volume)),
+        pgNumbers(rows.map((r) => r.quoteVolume)),
+        pgNumbers(rows.map((r) => r.tradeCount ?? 0)),
+        pgNumbers(rows.map((r) => r.vwap)),
+        pgBooleans(rows.map((r) => r.isClosed ?? true)),
       ]);
       const assetIds = [...new Set(rows.map((r) => r.assetId))];
       let first = Infinity;
@@ -111,8 +115,7 @@ export class CandlesRepository {
         if (time > last) last = time;
       }
       await this.refreshRollups(assetIds, new Date(first), new Date(last + 1), m);
-      const created = result.filter((r) => r.inserted).length;
-      return { created, updated: result.length - created };
+      return { created: Number(counts.created), updated: Number(counts.updated) };
     };
     return manager ? run(manager) : this.dataSource.transaction(run);
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { pgNumbers, pgTexts, pgTimestamps } from '../database/pg-arrays';
 
 export interface SnapshotWrite {
   assetId: number;
@@ -42,12 +43,12 @@ export class PriceSnapshotsRepository {
        ON CONFLICT (asset_id, "timestamp", source) DO NOTHING
        RETURNING 1`,
       [
-        rows.map((r) => r.assetId),
-        rows.map((r) => r.timestamp),
-        rows.map((r) => r.source),
-        rows.map((r) => r.price),
-        rows.map((r) => r.marketCap ?? null),
-        rows.map((r) => r.totalVolume ?? null),
+        pgNumbers(rows.map((r) => r.assetId)),
+        pgTimestamps(rows.map((r) => r.timestamp)),
+        pgTexts(rows.map((r) => r.source)),
+        pgNumbers(rows.map((r) => r.price)),
+        pgNumbers(rows.map((r) => r.marketCap)),
+        pgNumbers(rows.map((r) => r.totalVolume)),
       ],
     );
     return inserted.length;

@@ -1,12 +1,11 @@
 import { AssetEntity } from '../../cryptocurrencies/entities/asset.entity';
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
 /**
  * A 1-minute OHLCV candle (the base timeframe; everything coarser is rolled up from it).
  * The primary key makes re-ingesting the same minute an idempotent upsert.
  */
 @Entity({ name: 'candles' })
-@Index('ix_candles_open_time', ['openTime'])
 export class CandleEntity {
   @PrimaryColumn({ name: 'asset_id', type: 'integer' })
   assetId!: number;

@@ -1,0 +1,39 @@
+import { pgBooleans, pgNumbers, pgTexts, pgTimestamps } from './pg-arrays';
+
+describe('pg array literals', () => {
+  it('writes numbers, with NULL for missing ones', () => {
+    expect(pgNumbers([1, 2.5, null, undefined, -0.00000001, 1e21])).toBe(
+      '{1,2.5,NULL,NULL,-1e-8,1e+21}',
+    );
+  });
+
+  it('refuses values PostgreSQL would store as NaN or Infinity', () => {
+    expect(() => pgNumbers([1, Number.NaN])).toThrow(RangeError);
+    expect(() => pgNumbers([Number.POSITIVE_INFINITY])).toThrow(RangeError);
+  });
+
+  it('writes timestamps as ISO 8601 UTC', () => {
+    expect(pgTimestamps([new Date(Date.UTC(2026, 10, 20, 1, 2, 3, 4))])).toBe(
+      '{2026-11-20T01:02:03.004Z}',
+    );
+  });
+
+  it('quotes and escapes text so no value can break out of its element', () => {
+    expect(pgTexts(['binance', 'a,b', 'say "hi"', 'back\\slash', '}{', null])).toBe(
+      '{"binance","a,b","say \\"hi\\"","back\\\\slash","}{",NULL}',
+    );
+  });
+
+  it('writes booleans as t/f', () => {
+    expect(pgBooleans([true, false])).toBe('{t,f}');
+  });
+
+  it('writes empty arrays', () => {
+    expect([pgNumbers([]), pgTexts([]), pgTimestamps([]), pgBooleans([])]).toEqual([
+      '{}',
+      '{}',
+      '{}',
+      '{}',
+    ]);
+  });
+});

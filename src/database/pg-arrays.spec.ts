@@ -1,4 +1,4 @@
-import { pgBooleans, pgNumbers, pgTexts, pgTimestamps } from './pg-arrays';
+import { pgBooleans, pgEpochMillis, pgNumbers, pgTexts } from './pg-arrays';
 
 describe('pg array literals', () => {
   it('writes numbers, with NULL for missing ones', () => {
@@ -12,10 +12,8 @@ describe('pg array literals', () => {
     expect(() => pgNumbers([Number.POSITIVE_INFINITY])).toThrow(RangeError);
   });
 
-  it('writes timestamps as ISO 8601 UTC', () => {
-    expect(pgTimestamps([new Date(Date.UTC(2026, 10, 20, 1, 2, 3, 4))])).toBe(
-      '{2026-11-20T01:02:03.004Z}',
-    );
+  it('writes instants as epoch milliseconds', () => {
+    expect(pgEpochMillis([new Date(Date.UTC(2026, 10, 20, 1, 2, 3, 4))])).toBe('{1795136523004}');
   });
 
   it('quotes and escapes text so no value can break out of its element', () => {
@@ -29,7 +27,7 @@ describe('pg array literals', () => {
   });
 
   it('writes empty arrays', () => {
-    expect([pgNumbers([]), pgTexts([]), pgTimestamps([]), pgBooleans([])]).toEqual([
+    expect([pgNumbers([]), pgTexts([]), pgEpochMillis([]), pgBooleans([])]).toEqual([
       '{}',
       '{}',
       '{}',

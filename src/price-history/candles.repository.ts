@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { pgBooleans, pgNumbers, pgTexts, pgTimestamps } from '../database/pg-arrays';
+import { pgBooleans, pgEpochMillis, pgNumbers, pgTexts } from '../database/pg-arrays';
 import { BUCKET_ORIGIN, TIMEFRAME_MS, candleSourceOf, type Timeframe } from './timeframe';
 
 /** A 1-minute candle as ingestion writes it. */
@@ -35,8 +35,10 @@ export interface CandleRow {
 const UPSERT_CANDLES_SQL = `
   WITH written AS (
     INSERT INTO candles (asset_id, open_time, source, open, high, low, close, volume, quote_volume, trade_count, vwap, is_closed)
-    SELECT * FROM UNNEST($1::integer[], $2::timestamptz[], $3::varchar[], $4::numeric[], $5::numeric[], $6::numeric[],
-                         $7::numeric[], $8::numeric[], $9::numeric[], $10::integer[], $11::numeric[], $12::boolean[])
+    SELECT a, to_timestamp(t / 1000.0), s, o, h, l, c, v, qv, tc, vw, ic
+    FROM UNNEST($1::integer[], $2::float8[], $3::varchar[], $4::numeric[], $5::numeric[], $6::numeric[],
+                $7::numeric[], $8::numeric[], $9::numeric[], $10::integer[], $11::numeric[], $12::boolean[])
+         AS u(a, t, s, o, h, l, c, v, qv, tc, vw, ic)
     ON CONFLICT (asset_id, open_time, source) DO UPDATE SET
       open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
       volume = EXCLUDED.volume, quote_volume = EXCLUDED.quote_volume, trade_count = EXCLUDED.trade_count,
@@ -94,7 +96,7 @@ export class CandlesRepository {
     const run = async (m: EntityManager) => {
       const [counts] = await m.query<{ created: string; updated: string }[]>(UPSERT_CANDLES_SQL, [
         pgNumbers(rows.map((r) => r.assetId)),
-        pgTimestamps(rows.map((r) => r.openTime)),
+        pgEpochMillis(rows.map((r) => r.openTime)),
         pgTexts(rows.map((r) => r.source)),
         pgNumbers(rows.map((r) => r.open)),
         pgNumbers(rows.map((r) => r.high)),

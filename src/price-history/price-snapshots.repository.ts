@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { pgNumbers, pgTexts, pgTimestamps } from '../database/pg-arrays';
+import { pgEpochMillis, pgNumbers, pgTexts } from '../database/pg-arrays';
 
 export interface SnapshotWrite {
   assetId: number;
@@ -39,12 +39,14 @@ export class PriceSnapshotsRepository {
     if (rows.length === 0) return 0;
     const inserted = await manager.query<unknown[]>(
       `INSERT INTO price_snapshots (asset_id, "timestamp", source, price, market_cap, total_volume)
-       SELECT * FROM UNNEST($1::integer[], $2::timestamptz[], $3::varchar[], $4::numeric[], $5::numeric[], $6::numeric[])
+       SELECT a, to_timestamp(t / 1000.0), s, p, mc, tv
+       FROM UNNEST($1::integer[], $2::float8[], $3::varchar[], $4::numeric[], $5::numeric[], $6::numeric[])
+            AS u(a, t, s, p, mc, tv)
        ON CONFLICT (asset_id, "timestamp", source) DO NOTHING
        RETURNING 1`,
       [
         pgNumbers(rows.map((r) => r.assetId)),
-        pgTimestamps(rows.map((r) => r.timestamp)),
+        pgEpochMillis(rows.map((r) => r.timestamp)),
         pgTexts(rows.map((r) => r.source)),
         pgNumbers(rows.map((r) => r.price)),
         pgNumbers(rows.map((r) => r.marketCap)),

@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
+import { SentimentModule } from './sentiment/sentiment.module';
 
 @Module({})
 export class AppModule {
@@ -24,6 +25,7 @@ export class AppModule {
         RedisModule,
         MetricsModule,
         HealthModule,
+        SentimentModule,
       ],
       controllers: [AppController],
       providers: [

@@ -44,6 +44,7 @@ export function setupSwagger(app: INestApplication): OpenAPIObject {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
     .addTag('health', 'Liveness, readiness and per-dependency health')
     .addTag('metrics', 'Prometheus metrics')
+    .addTag('sentiment', 'Market sentiment of text: Bullish, Bearish or Neutral, with the evidence')
     .addTag('compatibility', 'Routes kept for clients of the systems this service replaces')
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetailsDto] });

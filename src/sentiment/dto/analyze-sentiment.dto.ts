@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { registerDecorator } from 'class-validator';
 
-export const MAX_TEXT_LENGTH = 5_000;
-export const MAX_BATCH_SIZE = 100;
+const MAX_TEXT_LENGTH = 5_000;
+const MAX_BATCH_SIZE = 100;
 
 /** What is wrong with a text (" must …"), or undefined. Length counts code points. */
 function textProblem(value: unknown): string | undefined {

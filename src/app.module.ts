@@ -13,6 +13,7 @@ import { CryptocurrenciesModule } from './cryptocurrencies/cryptocurrencies.modu
 import { MetricsModule } from './metrics/metrics.module';
 import { PriceHistoryModule } from './price-history/price-history.module';
 import { RedisModule } from './redis/redis.module';
+import { SentimentModule } from './sentiment/sentiment.module';
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
         HealthModule,
         CryptocurrenciesModule,
         PriceHistoryModule,
+        SentimentModule,
       ],
       controllers: [AppController],
       providers: [

@@ -46,6 +46,7 @@ export function setupSwagger(app: INestApplication): OpenAPIObject {
     .addTag('price-history', 'Snapshots, OHLCV candles, latest price, indicators')
     .addTag('health', 'Liveness, readiness and per-dependency health')
     .addTag('metrics', 'Prometheus metrics')
+    .addTag('sentiment', 'Market sentiment of text: Bullish, Bearish or Neutral, with the evidence')
     .addTag('compatibility', 'Routes kept for clients of the systems this service replaces')
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetailsDto] });

@@ -1,0 +1,60 @@
+// A server for sentiment.bench.ts to load, run in its own process so it gets a core of its own:
+// `bare` is plain Fastify calling the analyzer, `nest` is the real application. It listens on
+// 127.0.0.1 at a free port, sends the endpoint's URL to the parent, and exits when the parent says so or
+// goes away.
+import 'reflect-metadata';
+import Fastify from 'fastify';
+import { createApp } from '../src/app.setup';
+import { loadAppConfig } from '../src/config/app-config';
+import { loadCryptoLexicon } from '../src/sentiment/lexicon/lexicon';
+import { SentimentAnalyzer } from '../src/sentiment/sentiment-analyzer';
+
+export type BenchTarget = 'bare' | 'nest';
+const ROUTE = '/api/v1/sentiment/analyze';
+
+async function startBare(): Promise<{ url: string; close: () => Promise<void> }> {
+  const analyzer = new SentimentAnalyzer(loadCryptoLexicon());
+  const app = Fastify({ logger: false });
+  app.post(ROUTE, async (request, reply) => {
+    const text = (request.body as { text?: unknown } | null)?.text;
+    if (typeof text !== 'string' || text.trim() === '' || text.length > 5_000) {
+      return reply.code(400).send({ error: 'text must be a non-blank string' });
+    }
+    return analyzer.analyze(text);
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, close: () => app.close() };
+}
+
+async function startNest(): Promise<{ url: string; close: () => Promise<void> }> {
+  // Production settings (JSON logs at info, helmet, CORS, metrics, validation), embedded
+  // in-memory database, nothing read from the caller's environment.
+  const config = loadAppConfig({
+    NODE_ENV: 'production',
+    CORS_ORIGINS: 'http://127.0.0.1',
+    LOG_LEVEL: 'info',
+    PGLITE_DATA_DIR: 'memory://',
+    SYNC_ON_STARTUP: 'false',
+  });
+  const app = await createApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), close: () => app.close() };
+}
+
+async function main(): Promise<void> {
+  const target = process.argv[2] as BenchTarget;
+  const server = target === 'nest' ? await startNest() : await startBare();
+  const stop = (): void => {
+    void server.close().finally(() => process.exit(0));
+  };
+  process.on('message', (message) => {
+    if (message === 'stop') stop();
+  });
+  process.on('disconnect', stop);
+  process.send?.({ url: `${server.url}${ROUTE}` });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

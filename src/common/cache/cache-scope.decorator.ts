@@ -1,12 +1,10 @@
-import { SetMetadata } from '@nestjs/common';
+import { SetMetadata, UseInterceptors, applyDecorators } from '@nestjs/common';
+import { CACHE_SCOPE, type CacheScope } from './cache-scope.constants';
+import { HttpCacheInterceptor } from './http-cache.interceptor';
 
 /**
- * What a cached GET response depends on, so ingestion can invalidate exactly that:
- * `symbol` — one asset's data (the `:symbol` path or `symbol` query parameter);
- * `listing` — data across assets (listings, tops, bulk exports).
+ * Caches a GET route's responses. The interceptor is attached per route (not globally) so
+ * uncached routes run without any interceptor pipeline at all.
  */
-export type CacheScope = 'symbol' | 'listing';
-
-export const CACHE_SCOPE = 'cma:cache-scope';
-
-export const CacheResponse = (scope: CacheScope) => SetMetadata(CACHE_SCOPE, scope);
+export const CacheResponse = (scope: CacheScope) =>
+  applyDecorators(SetMetadata(CACHE_SCOPE, scope), UseInterceptors(HttpCacheInterceptor));

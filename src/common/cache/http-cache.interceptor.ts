@@ -13,7 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, mergeMap, of, type Observable } from 'rxjs';
 import { AppConfig } from '../../config/app-config';
-import { CACHE_SCOPE, type CacheScope } from './cache-scope.decorator';
+import { CACHE_SCOPE, type CacheScope } from './cache-scope.constants';
 import { CacheVersionsService } from './cache-versions.service';
 
 interface CachedResponse {

@@ -171,11 +171,25 @@ describe('HTTP surface (e2e)', () => {
     expect(text).not.toMatch(/hunter2|secret|\.ts:|at /);
   });
 
-  it('sets security headers and CORS', async () => {
+  it('sets strict security headers on API responses and a page policy on the docs', async () => {
+    const api = await get('/', { headers: { Origin: 'https://example.com' } });
+    const docs = await get('/docs');
+
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(api.headers.get('x-frame-options')).toBe('DENY');
+    expect(api.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(api.headers.get('content-security-policy')).toBe(
+      "default-src 'none';frame-ancestors 'none'",
+    );
+    expect(docs.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(docs.headers.get('content-security-policy')).toContain(
+      "script-src 'self' 'unsafe-inline'",
+    );
+  });
+
+  it('allows cross-origin reads and exposes the API headers', async () => {
     const response = await get('/', { headers: { Origin: 'https://example.com' } });
 
-    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
   });

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import type Redis from 'ioredis';
+import { REDIS_CLIENT } from '../../src/redis/redis.constants';
 import { AppModule } from '../../src/app.module';
 import { buildFastifyAdapter, configureApp } from '../../src/app.setup';
 import { loadAppConfig, type AppConfig } from '../../src/config/app-config';
@@ -9,6 +11,18 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 
 /** Server mode: the suite's Redis. Embedded mode (unset): the in-memory stand-in. */
 export const serverRedisUrl = process.env.REDIS_URL || undefined;
+
+/** Leaves the shared Redis as the suite found it. */
+async function deleteKeys(app: NestFastifyApplication, prefix: string): Promise<void> {
+  const redis = app.get<Redis | null>(REDIS_CLIENT);
+  if (!redis || redis.status !== 'ready') return;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -56,6 +70,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     baseUrl,
     database,
     close: async () => {
+      await deleteKeys(app, config.redis.keyPrefix);
       await app.close();
       if (ownDatabase) await database.drop();
     },

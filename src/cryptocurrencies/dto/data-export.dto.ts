@@ -1,23 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { toInteger, toUpperCase } from '../../common/dto/query-transforms';
+import { IsOptional, Matches } from 'class-validator';
+import { toUpperCase } from '../../common/dto/query-transforms';
 import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../common/pipes/parse-symbol.pipe';
+import { IntegerParam, SourceParam } from '../../common/dto/query-params';
 
 export class DataExportQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntegerParam(1, 1000, { default: 100 })
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(0)
+  @IntegerParam(0, 1_000_000, { default: 0 })
   offset?: number;
 
   @ApiPropertyOptional({ example: 'BTC' })
@@ -26,10 +18,7 @@ export class DataExportQuery {
   @Matches(SYMBOL_PATTERN, { message: `symbol ${SYMBOL_RULE}` })
   symbol?: string;
 
-  @ApiPropertyOptional({ example: 'coinpaprika' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[a-z0-9_-]{1,32}$/, { message: 'source must be a source name such as coinpaprika' })
+  @SourceParam('coinpaprika')
   source?: string;
 }
 

@@ -1,60 +1,24 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
-import { toInteger, toNumber, toSymbolList } from '../../common/dto/query-transforms';
+import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { toSymbolList } from '../../common/dto/query-transforms';
 import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../common/pipes/parse-symbol.pipe';
 import { ASSET_SORT_FIELDS, type AssetSortField, type SortOrder } from '../assets.repository';
+import { IntegerParam, NumberParam, SourceParam } from '../../common/dto/query-params';
 
 export const MAX_PAGE_SIZE = 1000;
 
 export class ListCryptocurrenciesQuery {
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Rows to skip' })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(0)
+  @IntegerParam(0, 1_000_000, { default: 0, description: 'Rows to skip' })
   skip?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @IntegerParam(1, MAX_PAGE_SIZE, { default: 100 })
   limit?: number;
 
-  @ApiPropertyOptional({
-    minimum: 1,
-    description: 'Page number; with per_page, replaces skip/limit',
-  })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @IntegerParam(1, 1_000_000, { description: 'Page number; with per_page, replaces skip/limit' })
   page?: number;
 
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: MAX_PAGE_SIZE,
-    description: 'Page size (default 100)',
-  })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @IntegerParam(1, MAX_PAGE_SIZE, { description: 'Page size (default 100)' })
   per_page?: number;
 
   @ApiPropertyOptional({ enum: ASSET_SORT_FIELDS, default: 'market_cap' })
@@ -92,69 +56,33 @@ export class ListCryptocurrenciesQuery {
   @Matches(SYMBOL_PATTERN, { each: true, message: `each of symbols ${SYMBOL_RULE}` })
   symbols?: string[];
 
-  @ApiPropertyOptional({ minimum: 0, example: 1_000_000_000 })
-  @IsOptional()
-  @Transform(toNumber)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @NumberParam(0, undefined, { example: 1_000_000_000 })
   min_market_cap?: number;
 
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @Transform(toNumber)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @NumberParam(0, undefined)
   max_market_cap?: number;
 
-  @ApiPropertyOptional({ minimum: 0, example: 1_000_000 })
-  @IsOptional()
-  @Transform(toNumber)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @NumberParam(0, undefined, { example: 1_000_000 })
   min_volume?: number;
 
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @Transform(toNumber)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @NumberParam(0, undefined)
   min_price?: number;
 
-  @ApiPropertyOptional({ minimum: 0 })
-  @IsOptional()
-  @Transform(toNumber)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
+  @NumberParam(0, undefined)
   max_price?: number;
 
-  @ApiPropertyOptional({
-    description: 'Only assets whose current values come from this source',
-    example: 'coingecko',
-  })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[a-z0-9_-]{1,32}$/, { message: 'source must be a source name such as coingecko' })
+  @SourceParam('coingecko', 'Only assets whose current values come from this source')
   source?: string;
 }
 
 export class TopCryptocurrenciesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 10 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IntegerParam(1, 100, { default: 10 })
   limit?: number;
 
-  @ApiPropertyOptional({
-    minimum: 0,
+  @NumberParam(0, undefined, {
     description:
       'Leave out assets with less 24 h volume (keeps illiquid coins off the gainers list)',
     example: 1_000_000,
   })
-  @IsOptional()
-  @Transform(toNumber)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
   min_volume?: number;
 }

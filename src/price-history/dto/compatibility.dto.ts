@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { DATE_RULE, toDate, toInteger, toUpperCase } from '../../common/dto/query-transforms';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { toUpperCase } from '../../common/dto/query-transforms';
 import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../common/pipes/parse-symbol.pipe';
 import { TIMEFRAMES, type Timeframe } from '../timeframe';
 import { TIMEFRAME_RULE } from './ohlc.dto';
+import { IntegerParam, DateParam } from '../../common/dto/query-params';
 
 export class MarketPriceQuery {
   @ApiProperty({ example: 'BTC' })
@@ -19,12 +20,7 @@ export class MarketOhlcQuery extends MarketPriceQuery {
   @IsIn(TIMEFRAMES, { message: TIMEFRAME_RULE })
   timeframe?: Timeframe;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntegerParam(1, 1000, { default: 100 })
   limit?: number;
 }
 
@@ -103,34 +99,16 @@ export class LatestWindowDto {
 }
 
 export class HistoricalQuery {
-  @ApiPropertyOptional({
-    example: '2026-11-22T00:00:00',
-    description: 'ISO 8601 (UTC if no zone) or epoch ms',
-  })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: `start_time ${DATE_RULE}` })
+  @DateParam('start_time', { example: '2026-11-22T00:00:00' })
   start_time?: Date;
 
-  @ApiPropertyOptional({ example: '2026-11-22T12:00:00' })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: `end_time ${DATE_RULE}` })
+  @DateParam('end_time', { example: '2026-11-22T12:00:00' })
   end_time?: Date;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntegerParam(1, 1000, { default: 100 })
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(0)
+  @IntegerParam(0, 1_000_000, { default: 0 })
   offset?: number;
 
   @ApiPropertyOptional({ enum: ['desc', 'asc'], default: 'desc', description: 'By window_start' })

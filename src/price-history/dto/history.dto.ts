@@ -1,33 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { DATE_RULE, toDate, toInteger } from '../../common/dto/query-transforms';
+import { IsIn, IsOptional } from 'class-validator';
+import { IntegerParam, DateParam, SourceParam } from '../../common/dto/query-params';
 
 export class HistoryQuery {
-  @ApiPropertyOptional({
-    description: 'ISO 8601 or epoch ms (inclusive)',
-    example: '2026-11-01T00:00:00Z',
-  })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: `start_date ${DATE_RULE}` })
+  @DateParam('start_date', { description: 'inclusive', example: '2026-11-01T00:00:00Z' })
   start_date?: Date;
 
-  @ApiPropertyOptional({
-    description: 'ISO 8601 or epoch ms (inclusive)',
-    example: '1795392000000',
-  })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: `end_date ${DATE_RULE}` })
+  @DateParam('end_date', { description: 'inclusive', example: '1795392000000' })
   end_date?: Date;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntegerParam(1, 1000, { default: 100 })
   limit?: number;
 
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' })
@@ -35,10 +17,7 @@ export class HistoryQuery {
   @IsIn(['asc', 'desc'], { message: 'order must be one of: asc, desc' })
   order?: 'asc' | 'desc';
 
-  @ApiPropertyOptional({ example: 'coingecko', description: 'Only snapshots from this source' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[a-z0-9_-]{1,32}$/, { message: 'source must be a source name such as coingecko' })
+  @SourceParam('coingecko', 'Only snapshots from this source')
   source?: string;
 }
 

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMinSize, IsDate, IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
-import { DATE_RULE, toDate, toInteger, toNumber } from '../../common/dto/query-transforms';
+import { ArrayMinSize, IsIn, IsOptional } from 'class-validator';
 import { TIMEFRAMES, type Timeframe } from '../timeframe';
 import { TIMEFRAME_RULE } from './ohlc.dto';
+import { IntegerParam, NumberParam, DateParam } from '../../common/dto/query-params';
 
 export const INDICATORS = ['sma', 'ema', 'rsi', 'macd', 'bollinger'] as const;
 export type IndicatorName = (typeof INDICATORS)[number];
@@ -35,84 +35,31 @@ export class IndicatorsQuery {
   })
   indicators?: IndicatorName[];
 
-  @ApiPropertyOptional({
-    description: 'ISO 8601 or epoch ms; the last candle used (default: the newest candle)',
+  @DateParam('end', {
+    description: '; the last candle used (default: the newest candle',
     example: '2026-11-22T00:00:00Z',
   })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: `end ${DATE_RULE}` })
   end?: Date;
 
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: 500,
-    default: 100,
-    description: 'Points per indicator',
-  })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IntegerParam(1, 500, { default: 100, description: 'Points per indicator' })
   limit?: number;
 
-  @ApiPropertyOptional({
-    minimum: 2,
-    maximum: 200,
-    default: 20,
-    description: 'SMA, EMA and Bollinger period',
-  })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(2)
-  @Max(200)
+  @IntegerParam(2, 200, { default: 20, description: 'SMA, EMA and Bollinger period' })
   period?: number;
 
-  @ApiPropertyOptional({ minimum: 2, maximum: 100, default: 14 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(2)
-  @Max(100)
+  @IntegerParam(2, 100, { default: 14 })
   rsi_period?: number;
 
-  @ApiPropertyOptional({ minimum: 2, maximum: 100, default: 12 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(2)
-  @Max(100)
+  @IntegerParam(2, 100, { default: 12 })
   macd_fast?: number;
 
-  @ApiPropertyOptional({ minimum: 3, maximum: 200, default: 26 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(3)
-  @Max(200)
+  @IntegerParam(3, 200, { default: 26 })
   macd_slow?: number;
 
-  @ApiPropertyOptional({ minimum: 2, maximum: 100, default: 9 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(2)
-  @Max(100)
+  @IntegerParam(2, 100, { default: 9 })
   macd_signal?: number;
 
-  @ApiPropertyOptional({
-    minimum: 0.5,
-    maximum: 5,
-    default: 2,
-    description: 'Bollinger band width in standard deviations',
-  })
-  @IsOptional()
-  @Transform(toNumber)
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0.5)
-  @Max(5)
+  @NumberParam(0.5, 5, { default: 2, description: 'Bollinger band width in standard deviations' })
   stddev?: number;
 }
 

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { DATE_RULE, toDate, toInteger } from '../../common/dto/query-transforms';
+import { IsIn, IsOptional } from 'class-validator';
 import { TIMEFRAMES, type Timeframe } from '../timeframe';
+import { IntegerParam, DateParam, SourceParam } from '../../common/dto/query-params';
 
 export const TIMEFRAME_RULE = `timeframe must be one of: ${TIMEFRAMES.join(', ')}`;
 
@@ -12,36 +11,16 @@ export class OhlcQuery {
   @IsIn(TIMEFRAMES, { message: TIMEFRAME_RULE })
   timeframe?: Timeframe;
 
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: 1000,
-    default: 100,
-    description: 'Buckets to return',
-  })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntegerParam(1, 1000, { default: 100, description: 'Buckets to return' })
   limit?: number;
 
-  @ApiPropertyOptional({
-    description:
-      'ISO 8601 or epoch ms. With start, buckets run forward from it; without, they end at `end` (default now).',
+  @DateParam('start', {
+    description: 'With start, buckets run forward from it; without, they end at `end`',
     example: '2026-11-21T00:00:00Z',
   })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: `start ${DATE_RULE}` })
   start?: Date;
 
-  @ApiPropertyOptional({
-    description: 'ISO 8601 or epoch ms (default now)',
-    example: '2026-11-22T00:00:00Z',
-  })
-  @IsOptional()
-  @Transform(toDate)
-  @IsDate({ message: `end ${DATE_RULE}` })
+  @DateParam('end', { description: 'default now', example: '2026-11-22T00:00:00Z' })
   end?: Date;
 
   @ApiPropertyOptional({
@@ -53,13 +32,7 @@ export class OhlcQuery {
   @IsIn(['none', 'previous'], { message: 'fill must be one of: none, previous' })
   fill?: 'none' | 'previous';
 
-  @ApiPropertyOptional({
-    example: 'binance',
-    description: 'Candle source (default: the one feeding the symbol now)',
-  })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[a-z0-9_-]{1,32}$/, { message: 'source must be a source name such as binance' })
+  @SourceParam('binance', 'Candle source (default: the one feeding the symbol now)')
   source?: string;
 }
 

@@ -1,11 +1,10 @@
 // npm run bench:ohlc — seeds one year of 1-minute candles for 10 assets (5.2 M rows)
 // through the ingestion write path (UNNEST upsert + roll-up maintenance), then times
 // uncached roll-ups: 1d over a year and 1h over 30 days, in SQL and over HTTP.
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
-  REDIS_URL,
   createBenchDatabase,
+  serviceEnv,
   fmt,
   machine,
   range,
@@ -34,15 +33,7 @@ async function timeRuns(runs: number, fn: (i: number) => Promise<unknown>): Prom
 
 async function main(): Promise<void> {
   const database = await createBenchDatabase();
-  const env = {
-    NODE_ENV: 'production',
-    CORS_ORIGINS: 'http://localhost',
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
-    LOG_LEVEL: 'warn',
-    SYNC_ON_STARTUP: 'false',
-  };
+  const env = serviceEnv(database);
   const seeder = await openSeeder(env);
   try {
     const { ids } = await seeder.assets.upsert(syntheticAssets(ASSETS));

@@ -1,11 +1,11 @@
 // npm run bench:read — cached and uncached reads of the service against a bare Fastify +
 // ioredis route reading the same Redis key, measured in the same run (server mode).
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   DIST,
   REDIS_URL,
   createBenchDatabase,
+  serviceEnv,
   fmt,
   load,
   machine,
@@ -24,15 +24,7 @@ const random = (n: number) => Math.floor(Math.random() * n);
 
 async function main(): Promise<void> {
   const database = await createBenchDatabase();
-  const env = {
-    NODE_ENV: 'production',
-    CORS_ORIGINS: 'http://localhost',
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
-    LOG_LEVEL: 'warn',
-    SYNC_ON_STARTUP: 'false',
-  };
+  const env = serviceEnv(database);
   const service = await startServer(env);
   const seeder = await openSeeder(env);
   try {

@@ -36,6 +36,22 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   };
 }
 
+/**
+ * The service's environment for a benchmark: production mode, server mode on the bench
+ * database and the local Redis (keys under their own prefix), request logs off.
+ */
+export function serviceEnv(database: BenchDatabase): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    CORS_ORIGINS: 'http://localhost',
+    DATABASE_URL: database.url,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
+    LOG_LEVEL: 'warn',
+    SYNC_ON_STARTUP: 'false',
+  };
+}
+
 export interface RunningServer {
   url: string;
   child: ChildProcess;

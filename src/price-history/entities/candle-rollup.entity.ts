@@ -1,10 +1,11 @@
+import { OhlcvColumns } from './ohlcv.columns';
 import { AssetEntity } from '../../cryptocurrencies/entities/asset.entity';
-import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
 /** Hourly and daily candles, derived from the 1-minute ones whenever those change. */
 @Entity({ name: 'candle_rollups' })
 @Check('candle_rollups_timeframe_check', `timeframe IN ('1h', '1d')`)
-export class CandleRollupEntity {
+export class CandleRollupEntity extends OhlcvColumns {
   @PrimaryColumn({ name: 'asset_id', type: 'integer' })
   assetId!: number;
 
@@ -20,28 +21,4 @@ export class CandleRollupEntity {
 
   @PrimaryColumn({ type: 'varchar', length: 32 })
   source!: string;
-
-  @Column({ type: 'numeric' })
-  open!: string;
-
-  @Column({ type: 'numeric' })
-  high!: string;
-
-  @Column({ type: 'numeric' })
-  low!: string;
-
-  @Column({ type: 'numeric' })
-  close!: string;
-
-  @Column({ type: 'numeric', default: 0 })
-  volume!: string;
-
-  @Column({ name: 'quote_volume', type: 'numeric', nullable: true })
-  quoteVolume!: string | null;
-
-  @Column({ name: 'trade_count', type: 'integer', default: 0 })
-  tradeCount!: number;
-
-  @Column({ name: 'is_closed', type: 'boolean', default: true })
-  isClosed!: boolean;
 }

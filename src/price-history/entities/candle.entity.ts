@@ -1,3 +1,4 @@
+import { OhlcvColumns } from './ohlcv.columns';
 import { AssetEntity } from '../../cryptocurrencies/entities/asset.entity';
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
@@ -6,7 +7,7 @@ import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
  * The primary key makes re-ingesting the same minute an idempotent upsert.
  */
 @Entity({ name: 'candles' })
-export class CandleEntity {
+export class CandleEntity extends OhlcvColumns {
   @PrimaryColumn({ name: 'asset_id', type: 'integer' })
   assetId!: number;
 
@@ -20,30 +21,6 @@ export class CandleEntity {
   @PrimaryColumn({ type: 'varchar', length: 32 })
   source!: string;
 
-  @Column({ type: 'numeric' })
-  open!: string;
-
-  @Column({ type: 'numeric' })
-  high!: string;
-
-  @Column({ type: 'numeric' })
-  low!: string;
-
-  @Column({ type: 'numeric' })
-  close!: string;
-
-  @Column({ type: 'numeric', default: 0 })
-  volume!: string;
-
-  @Column({ name: 'quote_volume', type: 'numeric', nullable: true })
-  quoteVolume!: string | null;
-
-  @Column({ name: 'trade_count', type: 'integer', default: 0 })
-  tradeCount!: number;
-
   @Column({ type: 'numeric', nullable: true })
   vwap!: string | null;
-
-  @Column({ name: 'is_closed', type: 'boolean', default: true })
-  isClosed!: boolean;
 }

@@ -48,6 +48,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.useLogger(app.get(Logger));
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Bodies are JSON: anything else (text/plain included) is 415, not a string handed to a DTO.
+  fastify.removeContentTypeParser('text/plain');
   const metrics = app.get(MetricsService);
   // Callback-style hooks: on the hottest routes, async hooks cost a promise each.
   fastify.addHook('onRequest', (request, reply, done) => {

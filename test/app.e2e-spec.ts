@@ -149,16 +149,30 @@ describe('HTTP surface (e2e)', () => {
       expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
     });
 
-    it('answers an unsupported content type with a 415 problem', async () => {
-      const response = await fetch(`${sut.baseUrl}/__probe/echo`, {
-        method: 'POST',
-        body: '<xml/>',
-        headers: { 'content-type': 'application/xml' },
-      });
+    it.each(['[1, 2]', '"text"', 'null', '42'])(
+      'rejects the non-object body %s with one error',
+      async (body) => {
+        const response = await postJson('/__probe/echo', body);
+        const problem = (await response.json()) as { errors: { field: string; message: string }[] };
 
-      expect(response.status).toBe(415);
-      expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
-    });
+        expect(response.status).toBe(400);
+        expect(problem.errors).toEqual([{ field: 'body', message: 'body must be a JSON object' }]);
+      },
+    );
+
+    it.each(['application/xml', 'text/plain'])(
+      'answers the content type %s with a 415 problem',
+      async (type) => {
+        const response = await fetch(`${sut.baseUrl}/__probe/echo`, {
+          method: 'POST',
+          body: '<xml/>',
+          headers: { 'content-type': type },
+        });
+
+        expect(response.status).toBe(415);
+        expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
+      },
+    );
   });
 
   it('answers an unexpected error with a generic 500 that leaks nothing', async () => {

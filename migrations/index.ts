@@ -1,5 +1,10 @@
 // Every migration, in order. `npm run migration:generate` appends new ones here.
 import { CreateApiKeys1795329449997 } from './1795329449997-CreateApiKeys';
 import { CreateMarketData1795330856396 } from './1795330856396-CreateMarketData';
+import { CreateIngestion1795334943952 } from './1795334943952-CreateIngestion';
 
-export const MIGRATIONS = [CreateApiKeys1795329449997, CreateMarketData1795330856396];
+export const MIGRATIONS = [
+  CreateApiKeys1795329449997,
+  CreateMarketData1795330856396,
+  CreateIngestion1795334943952,
+];

@@ -10,6 +10,7 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { CryptocurrenciesModule } from './cryptocurrencies/cryptocurrencies.module';
+import { IngestionModule } from './ingestion/ingestion.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PriceHistoryModule } from './price-history/price-history.module';
 import { RedisModule } from './redis/redis.module';
@@ -32,6 +33,7 @@ export class AppModule {
         CryptocurrenciesModule,
         PriceHistoryModule,
         SentimentModule,
+        IngestionModule,
       ],
       controllers: [AppController],
       providers: [

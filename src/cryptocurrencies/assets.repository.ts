@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { AssetEntity } from './entities/asset.entity';
 
 export const ASSET_SORT_FIELDS = [
@@ -166,8 +166,11 @@ export class AssetsRepository {
     return this.assets.findOneBy({ symbol });
   }
 
-  async findIdsBySymbols(symbols: readonly string[]): Promise<Map<string, number>> {
-    const rows = await this.dataSource.query<{ id: number; symbol: string }[]>(
+  async findIdsBySymbols(
+    symbols: readonly string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, number>> {
+    const rows = await manager.query<{ id: number; symbol: string }[]>(
       'SELECT id, symbol FROM assets WHERE symbol = ANY($1::varchar[])',
       [symbols],
     );
@@ -209,14 +212,21 @@ export class AssetsRepository {
   }
 
   /** Bulk upsert in one statement (UNNEST: one bind parameter per column, any row count). */
-  async upsert(rows: readonly AssetUpsert[]): Promise<AssetUpsertResult> {
+  async upsert(
+    rows: readonly AssetUpsert[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<AssetUpsertResult> {
     if (rows.length === 0) return { created: 0, updated: 0, unchanged: 0, ids: new Map() };
     const params = UPSERT_COLUMNS.map(([, , field]) => rows.map((row) => row[field] ?? null));
-    const changed = await this.dataSource.query<
-      { id: number; symbol: string; inserted: boolean }[]
-    >(UPSERT_SQL, params);
+    const changed = await manager.query<{ id: number; symbol: string; inserted: boolean }[]>(
+      UPSERT_SQL,
+      params,
+    );
     const created = changed.filter((r) => r.inserted).length;
-    const ids = await this.findIdsBySymbols(rows.map((r) => r.symbol));
+    const ids = await this.findIdsBySymbols(
+      rows.map((r) => r.symbol),
+      manager,
+    );
     return {
       created,
       updated: changed.length - created,

@@ -44,6 +44,7 @@ export function setupSwagger(app: INestApplication): OpenAPIObject {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
     .addTag('cryptocurrencies', 'Assets: listing, filters, tops, details')
     .addTag('price-history', 'Snapshots, OHLCV candles, latest price, indicators')
+    .addTag('ingestion', 'Ingestion runs and statistics')
     .addTag('health', 'Liveness, readiness and per-dependency health')
     .addTag('metrics', 'Prometheus metrics')
     .addTag('sentiment', 'Market sentiment of text: Bullish, Bearish or Neutral, with the evidence')

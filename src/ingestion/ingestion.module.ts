@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CryptocurrenciesModule } from '../cryptocurrencies/cryptocurrencies.module';
+import { PriceHistoryModule } from '../price-history/price-history.module';
+import { EtlCheckpointEntity } from './entities/etl-checkpoint.entity';
+import { IngestionRunEntity } from './entities/ingestion-run.entity';
+import { RawPayloadEntity } from './entities/raw-payload.entity';
+import { IngestionStartupService } from './ingestion-startup.service';
+import { IngestionController } from './ingestion.controller';
+import { IngestionRepository } from './ingestion.repository';
+import { IngestionService } from './ingestion.service';
+import { CsvProvider } from './providers/csv.provider';
+import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/market-data-provider';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([IngestionRunEntity, RawPayloadEntity, EtlCheckpointEntity]),
+    CryptocurrenciesModule,
+    PriceHistoryModule,
+  ],
+  controllers: [IngestionController],
+  providers: [
+    CsvProvider,
+    {
+      provide: MARKET_DATA_PROVIDERS,
+      inject: [CsvProvider],
+      useFactory: (...providers: MarketDataProvider[]) => providers,
+    },
+    IngestionRepository,
+    IngestionService,
+    IngestionStartupService,
+  ],
+  exports: [IngestionService],
+})
+export class IngestionModule {}

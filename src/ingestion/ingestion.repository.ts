@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import { EtlCheckpointEntity } from './entities/etl-checkpoint.entity';
+import {
+  IngestionRunEntity,
+  type RunStatus,
+  type RunTrigger,
+} from './entities/ingestion-run.entity';
+
+export interface SourceStats {
+  source: string;
+  status: RunStatus;
+  last_run: Date;
+  last_success: Date | null;
+  last_failure: Date | null;
+  total_runs: number;
+  successful_runs: number;
+  failed_runs: number;
+  records_processed: number;
+  average_duration_ms: number | null;
+}
+
+/** Runs, raw payloads and checkpoints: the bookkeeping of ingestion. */
+@Injectable()
+export class IngestionRepository {
+  constructor(
+    @InjectRepository(IngestionRunEntity) private readonly runs: Repository<IngestionRunEntity>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  startRun(source: string, trigger: RunTrigger): Promise<IngestionRunEntity> {
+    return this.runs.save(this.runs.create({ source, trigger, status: 'running', details: {} }));
+  }
+
+  async finishRun(
+    run: IngestionRunEntity,
+    outcome: Partial<IngestionRunEntity>,
+  ): Promise<IngestionRunEntity> {
+    const finishedAt = new Date();
+    Object.assign(run, outcome, {
+      finishedAt,
+      durationMs: finishedAt.getTime() - run.startedAt.getTime(),
+    });
+    return this.runs.save(run);
+  }
+
+  findRun(id: string): Promise<IngestionRunEntity | null> {
+    return this.runs.findOneBy({ id });
+  }
+
+  findRuns(filter: {
+    source?: string;
+    status?: RunStatus;
+    limit: number;
+  }): Promise<IngestionRunEntity[]> {
+    return this.runs.find({
+      where: {
+        ...(filter.source ? { source: filter.source } : {}),
+        ...(filter.status ? { status: filter.status } : {}),
+      },
+      order: { startedAt: 'DESC' },
+      take: filter.limit,
+    });
+  }
+
+  /**
+   * Stores a payload as fetched. An identical payload (same source and checksum) is kept
+   * once; returns whether this one was new.
+   */
+  async storeRawPayload(
+    source: string,
+    fetchedAt: Date,
+    payload: unknown,
+    runId: string,
+  ): Promise<boolean> {
+    const json = JSON.stringify(payload);
+    const checksum = createHash('sha256').update(json).digest('hex');
+    const rows = await this.dataSource.query<unknown[]>(
+      `INSERT INTO raw_payloads (source, fetched_at, checksum, payload, run_id) VALUES ($1, $2, $3, $4::jsonb, $5)
+       ON CONFLICT (source, checksum) DO NOTHING RETURNING id`,
+      [source, fetchedAt, checksum, json, runId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Written inside the data's transaction, so it only moves when the data commits. */
+  async saveCheckpoint(
+    manager: EntityManager,
+    source: string,
+    key: string,
+    cursor: Record<string, unknown>,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO etl_checkpoints (source, key, cursor, updated_at) VALUES ($1, $2, $3::jsonb, now())
+       ON CONFLICT (source, key) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
+      [source, key, JSON.stringify(cursor)],
+    );
+  }
+
+  findCheckpoint(source: string, key = ''): Promise<EtlCheckpointEntity | null> {
+    return this.dataSource.getRepository(EtlCheckpointEntity).findOneBy({ source, key });
+  }
+
+  async stats(): Promise<{
+    rawRecords: number;
+    normalizedRecords: number;
+    sources: SourceStats[];
+  }> {
+    const [counts] = await this.dataSource.query<{ raw: string; normalized: string }[]>(
+      `SELECT (SELECT count(*) FROM raw_payloads) AS raw,
+              (SELECT count(*) FROM assets) + (SELECT count(*) FROM price_snapshots) AS normalized`,
+    );
+    const sources = await this.dataSource.query<(SourceStats & Record<string, unknown>)[]>(
+      `SELECT source,
+              (array_agg(status ORDER BY started_at DESC))[1] AS status,
+              max(started_at) AS last_run,
+              max(finished_at) FILTER (WHERE status IN ('success', 'partial')) AS last_success,
+              max(finished_at) FILTER (WHERE status = 'failed') AS last_failure,
+              count(*)::int AS total_runs,
+              count(*) FILTER (WHERE status IN ('success', 'partial'))::int AS successful_runs,
+              count(*) FILTER (WHERE status = 'failed')::int AS failed_runs,
+              coalesce(sum(created_count + updated_count), 0)::int AS records_processed,
+              round(avg(duration_ms))::int AS average_duration_ms
+       FROM ingestion_runs GROUP BY source ORDER BY source`,
+    );
+    return {
+      rawRecords: Number(counts.raw),
+      normalizedRecords: Number(counts.normalized),
+      sources,
+    };
+  }
+}

@@ -1,0 +1,125 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CacheVersionsService } from '../common/cache/cache-versions.service';
+import { AppException } from '../common/errors/app.exception';
+import { ErrorCode } from '../common/errors/error-code';
+import { AppConfig } from '../config/app-config';
+import type { ProviderName } from '../config/environment';
+import { AssetsRepository } from '../cryptocurrencies/assets.repository';
+import { LatestPriceStore } from '../price-history/latest-price.store';
+import { PriceSnapshotsRepository } from '../price-history/price-snapshots.repository';
+import type { IngestionRunEntity, RunTrigger } from './entities/ingestion-run.entity';
+import { IngestionRepository } from './ingestion.repository';
+import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/market-data-provider';
+
+const FETCH_TIMEOUT_MS = 10_000;
+const MAX_REJECTIONS_KEPT = 100;
+
+/**
+ * The ingestion pipeline for one source: fetch (bounded) → store the raw payload →
+ * normalise (bad records rejected and counted) → write assets, snapshots and the checkpoint
+ * in one transaction → after commit, refresh the latest prices and invalidate the cache.
+ * Every run is recorded, whatever its outcome.
+ */
+@Injectable()
+export class IngestionService {
+  private readonly logger = new Logger(IngestionService.name);
+
+  constructor(
+    @Inject(MARKET_DATA_PROVIDERS) private readonly providers: MarketDataProvider[],
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly runs: IngestionRepository,
+    private readonly assets: AssetsRepository,
+    private readonly snapshots: PriceSnapshotsRepository,
+    private readonly latestPrices: LatestPriceStore,
+    private readonly cacheVersions: CacheVersionsService,
+  ) {}
+
+  /** Enabled sources (INGESTION_PROVIDERS, in priority order) that this build implements. */
+  enabledProviders(): MarketDataProvider[] {
+    return this.config.ingestion.providers.flatMap((name) =>
+      this.providers.filter((p) => p.name === name),
+    );
+  }
+
+  provider(name: string): MarketDataProvider {
+    const provider = this.enabledProviders().find((p) => p.name === name);
+    if (!provider) {
+      const enabled = this.enabledProviders().map((p) => p.name);
+      throw new AppException(
+        ErrorCode.ValidationFailed,
+        `Unknown or disabled provider '${name}'. Enabled: ${enabled.join(', ') || 'none'}`,
+        {
+          errors: [
+            { field: 'provider', message: `provider must be one of: ${enabled.join(', ')}` },
+          ],
+        },
+      );
+    }
+    return provider;
+  }
+
+  async run(name: ProviderName, trigger: RunTrigger): Promise<IngestionRunEntity> {
+    const provider = this.provider(name);
+    const run = await this.runs.startRun(provider.name, trigger);
+    const unavailable = provider.unavailableReason();
+    if (unavailable) return this.runs.finishRun(run, { status: 'skipped', error: unavailable });
+    try {
+      const fetched = await provider.fetch(AbortSignal.timeout(FETCH_TIMEOUT_MS));
+      await this.runs.storeRawPayload(provider.name, fetched.fetchedAt, fetched.payload, run.id);
+      const batch = provider.normalise(fetched);
+
+      const written = await this.dataSource.transaction(async (manager) => {
+        const assets = await this.assets.upsert(batch.assets, manager);
+        const snapshotsCreated = await this.snapshots.insert(
+          batch.snapshots.map((s) => ({
+            assetId: assets.ids.get(s.symbol)!,
+            timestamp: s.timestamp,
+            source: provider.name,
+            price: s.price,
+            marketCap: s.marketCap,
+            totalVolume: s.totalVolume,
+          })),
+          manager,
+        );
+        await this.runs.saveCheckpoint(manager, provider.name, '', {
+          last_run_id: run.id,
+          fetched_at: fetched.fetchedAt.toISOString(),
+          records: batch.assets.length,
+        });
+        return { assets, snapshotsCreated };
+      });
+
+      const symbols = batch.assets.map((a) => a.symbol);
+      await this.latestPrices.set(
+        batch.snapshots.map((s) => ({
+          symbol: s.symbol,
+          price: s.price,
+          timestamp: s.timestamp.getTime(),
+          source: provider.name,
+        })),
+      );
+      await this.cacheVersions.invalidateSymbols(symbols);
+
+      return this.runs.finishRun(run, {
+        status: batch.rejected.length > 0 || batch.drift.length > 0 ? 'partial' : 'success',
+        fetchedCount: batch.assets.length + batch.rejected.length,
+        createdCount: written.assets.created,
+        updatedCount: written.assets.updated,
+        skippedCount: batch.rejected.length,
+        driftCount: batch.drift.length,
+        details: {
+          snapshots_created: written.snapshotsCreated,
+          unchanged: written.assets.unchanged,
+          rejected: batch.rejected.slice(0, MAX_REJECTIONS_KEPT),
+          drift: batch.drift,
+        },
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`${provider.name} ingestion failed: ${message}`);
+      return this.runs.finishRun(run, { status: 'failed', error: message });
+    }
+  }
+}

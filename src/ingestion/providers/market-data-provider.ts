@@ -1,0 +1,44 @@
+import type { ProviderName } from '../../config/environment';
+import type { AssetUpsert } from '../../cryptocurrencies/assets.repository';
+
+/** A provider response exactly as fetched, before any interpretation. */
+export interface FetchedPayload {
+  source: ProviderName;
+  fetchedAt: Date;
+  /** JSON-serialisable; stored verbatim in raw_payloads. */
+  payload: unknown;
+}
+
+export interface SnapshotRecord {
+  symbol: string;
+  timestamp: Date;
+  price: number;
+  marketCap: number | null;
+  totalVolume: number | null;
+}
+
+export interface RejectedRecord {
+  /** Where the record was in the payload, e.g. `line 7`. */
+  at: string;
+  reason: string;
+}
+
+/** A payload in the unified schema, with what could not be used and why. */
+export interface NormalisedBatch {
+  assets: AssetUpsert[];
+  snapshots: SnapshotRecord[];
+  rejected: RejectedRecord[];
+  /** Fields missing, renamed or retyped compared with the documented format. */
+  drift: string[];
+}
+
+export interface MarketDataProvider {
+  readonly name: ProviderName;
+  /** Why the source cannot run here (e.g. no API key), or null when it can. */
+  unavailableReason(): string | null;
+  fetch(signal: AbortSignal): Promise<FetchedPayload>;
+  normalise(fetched: FetchedPayload): NormalisedBatch;
+}
+
+/** Every provider, gathered under one token (ingestion picks them by name). */
+export const MARKET_DATA_PROVIDERS = Symbol('MARKET_DATA_PROVIDERS');

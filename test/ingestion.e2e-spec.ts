@@ -1,0 +1,240 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { IngestionService } from '../src/ingestion/ingestion.service';
+import { PriceSnapshotsRepository } from '../src/price-history/price-snapshots.repository';
+import { startTestApp, type TestApp } from './support/test-app';
+
+interface Run {
+  id: string;
+  source: string;
+  trigger: string;
+  status: string;
+  fetched: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  error: string | null;
+  details: { rejected?: { at: string; reason: string }[] };
+}
+
+const HEADER = 'symbol,name,price_usd,market_cap,volume_24h,last_updated';
+
+describe('Ingestion: CSV source, runs, stats (e2e)', () => {
+  let dir: string;
+  let csvPath: string;
+  let sut: TestApp;
+
+  const writeCsv = (...rows: string[]) => writeFileSync(csvPath, [HEADER, ...rows].join('\n'));
+  const get = async <T>(path: string) => {
+    const response = await fetch(`${sut.baseUrl}${path}`);
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as T,
+    };
+  };
+  const ingest = () => sut.app.get(IngestionService).run('csv', 'manual');
+  const count = async (table: string) =>
+    Number(
+      (
+        await sut.app.get(DataSource).query<{ n: string }[]>(`SELECT count(*) AS n FROM ${table}`)
+      )[0].n,
+    );
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cma-csv-'));
+    csvPath = join(dir, 'prices.csv');
+    sut = await startTestApp({ env: { CSV_IMPORT_PATH: csvPath, INGESTION_PROVIDERS: 'csv' } });
+  });
+
+  afterAll(async () => {
+    await sut.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ingests a file end to end: assets, snapshots, latest prices, a recorded run', async () => {
+    writeCsv(
+      'BTC,Bitcoin,97000,1.9e12,4.5e10,2026-11-20T00:00:00Z',
+      'ETH,Ethereum,3500,4.2e11,2e10,2026-11-20T00:00:00Z',
+    );
+
+    const run = await ingest();
+
+    expect(run).toMatchObject({
+      status: 'success',
+      fetchedCount: 2,
+      createdCount: 2,
+      updatedCount: 0,
+      skippedCount: 0,
+    });
+    const listing = await get<{
+      items: { symbol: string; current_price: number; source: string }[];
+    }>('/api/v1/cryptocurrencies');
+    expect(listing.body.items.map((i) => [i.symbol, i.current_price, i.source])).toEqual([
+      ['BTC', 97000, 'csv'],
+      ['ETH', 3500, 'csv'],
+    ]);
+    expect(
+      (await get<{ price: number; source: string }>('/api/v1/cryptocurrencies/ETH/price')).body,
+    ).toMatchObject({
+      price: 3500,
+      source: 'csv',
+    });
+    expect((await get<{ total: number }>('/api/v1/cryptocurrencies/BTC/history')).body.total).toBe(
+      1,
+    );
+    const recorded = await get<Run>(`/api/v1/ingestion/runs/${run.id}`);
+    expect(recorded.body).toMatchObject({
+      id: run.id,
+      source: 'csv',
+      trigger: 'manual',
+      status: 'success',
+      created: 2,
+    });
+  });
+
+  it('changes nothing when the same input is ingested again, and stores the payload once', async () => {
+    const rawBefore = await count('raw_payloads');
+
+    const run = await ingest();
+
+    expect(run).toMatchObject({ status: 'success', createdCount: 0, updatedCount: 0 });
+    expect(await count('raw_payloads')).toBe(rawBefore);
+    expect(await count('price_snapshots')).toBe(2);
+  });
+
+  it('makes new prices visible at once, through the response cache', async () => {
+    await get('/api/v1/cryptocurrencies');
+    const cached = await get('/api/v1/cryptocurrencies');
+    writeCsv(
+      'BTC,Bitcoin,98000,1.95e12,4.6e10,2026-11-20T01:00:00Z',
+      'ETH,Ethereum,3500,4.2e11,2e10,2026-11-20T00:00:00Z',
+    );
+
+    const run = await ingest();
+    const fresh = await get<{ items: { symbol: string; current_price: number }[] }>(
+      '/api/v1/cryptocurrencies',
+    );
+
+    expect(cached.headers.get('x-cache')).toBe('HIT');
+    expect(run).toMatchObject({ status: 'success', createdCount: 0, updatedCount: 1 });
+    expect(fresh.headers.get('x-cache')).toBe('MISS');
+    expect(fresh.body.items[0]).toMatchObject({ symbol: 'BTC', current_price: 98000 });
+  });
+
+  it('rejects bad rows individually and records why (status partial)', async () => {
+    writeCsv('SOL,Solana,210,1e11,5e9,', 'B-TC,Broken,1,,,', 'ADA,Cardano,abc,,,');
+
+    const run = await ingest();
+    const recorded = await get<Run>(`/api/v1/ingestion/runs/${run.id}`);
+
+    expect(recorded.body).toMatchObject({ status: 'partial', fetched: 3, created: 1, skipped: 2 });
+    expect(recorded.body.details.rejected).toEqual([
+      { at: 'line 3', reason: "symbol 'B-TC' is not 1–20 letters or digits" },
+      { at: 'line 4', reason: "price_usd 'abc' is not a valid number ≥ 0" },
+    ]);
+  });
+
+  it('writes nothing and keeps the checkpoint when a run fails half way', async () => {
+    const [checkpointBefore] = await sut.app
+      .get(DataSource)
+      .query<{ cursor: unknown }[]>(`SELECT cursor FROM etl_checkpoints WHERE source = 'csv'`);
+    writeCsv('DOT,Polkadot,7.8,1.2e10,4e8,');
+    const snapshots = sut.app.get(PriceSnapshotsRepository);
+    const failing = jest.spyOn(snapshots, 'insert').mockRejectedValueOnce(new Error('disk full'));
+
+    const run = await ingest();
+    failing.mockRestore();
+
+    const [checkpointAfter] = await sut.app
+      .get(DataSource)
+      .query<{ cursor: unknown }[]>(`SELECT cursor FROM etl_checkpoints WHERE source = 'csv'`);
+    expect(run).toMatchObject({ status: 'failed', error: 'disk full' });
+    expect((await get('/api/v1/cryptocurrencies/DOT')).status).toBe(404);
+    expect(checkpointAfter).toEqual(checkpointBefore);
+  });
+
+  it('records a missing or malformed file as a failed run', async () => {
+    rmSync(csvPath);
+    const missing = await ingest();
+    writeFileSync(csvPath, 'symbol,title\nBTC,Bitcoin\n');
+    const malformed = await ingest();
+
+    expect(missing.status).toBe('failed');
+    expect(missing.error).toContain('ENOENT');
+    expect(malformed).toMatchObject({
+      status: 'failed',
+      error: 'CSV is missing required column(s): name, price_usd',
+    });
+  });
+
+  it('lists runs newest first, filtered, and validates the filters', async () => {
+    const all = await get<Run[]>('/api/v1/ingestion/runs?limit=50');
+    const failed = await get<Run[]>('/api/v1/ingestion/runs?status=failed&source=csv');
+
+    expect(all.body.length).toBeGreaterThanOrEqual(7);
+    expect(failed.body.map((r) => r.status)).toEqual(['failed', 'failed', 'failed']);
+    expect((await get('/api/v1/ingestion/runs?status=bogus')).status).toBe(400);
+    expect((await get('/api/v1/ingestion/runs/not-a-uuid')).status).toBe(400);
+    expect((await get('/api/v1/ingestion/runs/00000000-0000-4000-8000-000000000000')).status).toBe(
+      404,
+    );
+  });
+
+  it('reports statistics per source, also at /stats', async () => {
+    const stats = await get<{
+      raw_records: number;
+      normalized_records: number;
+      sources: Record<string, unknown>[];
+    }>('/api/v1/ingestion/stats');
+    const legacy = await get('/stats');
+
+    expect(stats.body.raw_records).toBeGreaterThanOrEqual(4);
+    expect(stats.body.normalized_records).toBe(
+      (await count('assets')) + (await count('price_snapshots')),
+    );
+    expect(stats.body.sources).toEqual([
+      expect.objectContaining({
+        source: 'csv',
+        status: 'failed',
+        total_runs: expect.any(Number),
+        successful_runs: 4,
+        failed_runs: 3,
+        last_success: expect.any(String),
+        last_failure: expect.any(String),
+        average_duration_ms: expect.any(Number),
+      }),
+    ]);
+    expect(legacy.body).toEqual(stats.body);
+  });
+});
+
+describe('Ingestion on startup (e2e)', () => {
+  it('syncs the bundled CSV in the background: ready first, data shortly after', async () => {
+    const sut = await startTestApp({
+      env: { SYNC_ON_STARTUP: 'true', INGESTION_PROVIDERS: 'coingecko,binance,csv' },
+    });
+    try {
+      expect((await fetch(`${sut.baseUrl}/health/ready`)).status).toBe(200);
+      let total = 0;
+      for (let i = 0; i < 100 && total < 20; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const response = await fetch(`${sut.baseUrl}/api/v1/ingestion/runs`);
+        const runs = (await response.json()) as Run[];
+        if (runs[0]?.status === 'success') {
+          total = (
+            (await (await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies`)).json()) as {
+              total: number;
+            }
+          ).total;
+        }
+      }
+
+      expect(total).toBeGreaterThanOrEqual(20);
+    } finally {
+      await sut.close();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppController } from './app.controller';
+import { AuthModule } from './auth/auth.module';
 import { HttpCacheModule } from './common/cache/http-cache.module';
 import { ProblemDetailsFilter } from './common/filters/problem-details.filter';
 import { LoggingModule } from './common/logging/logging.module';
@@ -27,6 +28,7 @@ export class AppModule {
         LoggingModule,
         DatabaseModule,
         RedisModule,
+        AuthModule,
         HttpCacheModule,
         MetricsModule,
         HealthModule,

@@ -5,11 +5,12 @@ import { PriceHistoryModule } from '../price-history/price-history.module';
 import { EtlCheckpointEntity } from './entities/etl-checkpoint.entity';
 import { IngestionRunEntity } from './entities/ingestion-run.entity';
 import { RawPayloadEntity } from './entities/raw-payload.entity';
-import { IngestionStartupService } from './ingestion-startup.service';
+import { IngestionJobsService } from './ingestion-jobs.service';
 import { IngestionController } from './ingestion.controller';
 import { IngestionRepository } from './ingestion.repository';
 import { IngestionService } from './ingestion.service';
 import { CsvProvider } from './providers/csv.provider';
+import { SyncController } from './sync.controller';
 import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/market-data-provider';
 
 @Module({
@@ -18,7 +19,7 @@ import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/mark
     CryptocurrenciesModule,
     PriceHistoryModule,
   ],
-  controllers: [IngestionController],
+  controllers: [IngestionController, SyncController],
   providers: [
     CsvProvider,
     {
@@ -28,7 +29,7 @@ import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/mark
     },
     IngestionRepository,
     IngestionService,
-    IngestionStartupService,
+    IngestionJobsService,
   ],
   exports: [IngestionService],
 })

@@ -61,8 +61,16 @@ export class IngestionService {
   }
 
   async run(name: ProviderName, trigger: RunTrigger): Promise<IngestionRunEntity> {
-    const provider = this.provider(name);
-    const run = await this.runs.startRun(provider.name, trigger);
+    return this.execute(await this.begin(name, trigger));
+  }
+
+  /** Records the start of a run (the id callers can poll while it executes). */
+  begin(name: ProviderName, trigger: RunTrigger): Promise<IngestionRunEntity> {
+    return this.runs.startRun(this.provider(name).name, trigger);
+  }
+
+  async execute(run: IngestionRunEntity): Promise<IngestionRunEntity> {
+    const provider = this.provider(run.source);
     const unavailable = provider.unavailableReason();
     if (unavailable) return this.runs.finishRun(run, { status: 'skipped', error: unavailable });
     try {
@@ -117,9 +125,18 @@ export class IngestionService {
         },
       });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      // Duck-typed: a fetch timeout is a DOMException, not always an Error of this realm.
+      const { name, message = String(error) } = (error ?? {}) as {
+        name?: string;
+        message?: string;
+      };
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
       this.logger.warn(`${provider.name} ingestion failed: ${message}`);
-      return this.runs.finishRun(run, { status: 'failed', error: message });
+      return this.runs.finishRun(run, {
+        status: 'failed',
+        error: message,
+        details: { error_kind: timedOut ? 'timeout' : 'upstream' },
+      });
     }
   }
 }

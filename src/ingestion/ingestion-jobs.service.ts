@@ -1,0 +1,81 @@
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { AppException } from '../common/errors/app.exception';
+import { ErrorCode } from '../common/errors/error-code';
+import { AppConfig } from '../config/app-config';
+import type { ProviderName } from '../config/environment';
+import { AdvisoryLockService } from '../database/advisory-lock.service';
+import type { IngestionRunEntity, RunTrigger } from './entities/ingestion-run.entity';
+import { IngestionService } from './ingestion.service';
+
+/**
+ * Decides when runs happen and keeps them single: every run of a source holds that
+ * source's advisory lock (so instances never ingest one source twice at once), runs in the
+ * background are tracked, and shutdown waits for them so none is left half-recorded.
+ * SYNC_ON_STARTUP starts one run per enabled source in the background: the service is
+ * ready before they end.
+ */
+@Injectable()
+export class IngestionJobsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(IngestionJobsService.name);
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly ingestion: IngestionService,
+    private readonly locks: AdvisoryLockService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.ingestion.syncOnStartup) return;
+    for (const provider of this.ingestion.enabledProviders()) {
+      this.track(
+        this.start(provider.name, 'startup').then(
+          ({ done }) =>
+            done.then((run) => this.logger.log(`startup sync of ${run.source}: ${run.status}`)),
+          (error: unknown) =>
+            this.logger.log(`startup sync of ${provider.name} not started: ${String(error)}`),
+        ),
+      );
+    }
+  }
+
+  /**
+   * Starts a run under the source's lock. Resolves once the run is recorded, with the run
+   * and its completion; 409 when the source is already being ingested.
+   */
+  async start(
+    name: ProviderName,
+    trigger: RunTrigger,
+  ): Promise<{ run: IngestionRunEntity; done: Promise<IngestionRunEntity> }> {
+    const provider = this.ingestion.provider(name);
+    let started!: (run: IngestionRunEntity) => void;
+    const startedRun = new Promise<IngestionRunEntity>((resolve) => (started = resolve));
+    const outcome = this.locks.withLock(`ingestion:${provider.name}`, async () => {
+      const run = await this.ingestion.begin(provider.name, trigger);
+      started(run);
+      return this.ingestion.execute(run);
+    });
+    this.track(outcome);
+    const first = await Promise.race([startedRun, outcome]);
+    if ('acquired' in first && !first.acquired) {
+      throw new AppException(ErrorCode.Conflict, `A ${provider.name} sync is already running`);
+    }
+    const run = first as IngestionRunEntity;
+    const done = outcome.then((o) => (o.acquired ? o.result : run));
+    return { run, done };
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(promise: Promise<unknown>): void {
+    const tracked = promise.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+}

@@ -1,0 +1,80 @@
+import { Controller, HttpCode, HttpStatus, Post, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ApiKeyGuard, RequireRole } from '../auth/api-key.guard';
+import { AppException } from '../common/errors/app.exception';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiProblems } from '../common/http/api-problem.decorator';
+import type { ProviderName } from '../config/environment';
+import { SyncQuery, SyncResultDto } from './dto/sync.dto';
+import type { IngestionRunEntity } from './entities/ingestion-run.entity';
+import { IngestionJobsService } from './ingestion-jobs.service';
+import { IngestionService } from './ingestion.service';
+
+function toResult(run: IngestionRunEntity): SyncResultDto {
+  return {
+    message:
+      run.status === 'running'
+        ? `Sync of ${run.source} started`
+        : `Sync of ${run.source} finished: ${run.status}`,
+    run_id: run.id,
+    provider: run.source,
+    status: run.status,
+    created_count: run.createdCount,
+    updated_count: run.updatedCount,
+    skipped_count: run.skippedCount,
+    duration_ms: run.durationMs,
+    timestamp: (run.finishedAt ?? run.startedAt).toISOString(),
+  };
+}
+
+@ApiTags('ingestion')
+@ApiSecurity('api-key')
+@Controller('api/v1/cryptocurrencies')
+export class SyncController {
+  constructor(
+    private readonly jobs: IngestionJobsService,
+    private readonly ingestion: IngestionService,
+  ) {}
+
+  @Post('sync')
+  @HttpCode(HttpStatus.OK)
+  @UseGuards(ApiKeyGuard)
+  @RequireRole('admin')
+  @ApiOperation({ summary: 'Run an ingestion now (admin API key in X-API-Key)' })
+  @ApiOkResponse({
+    type: SyncResultDto,
+    description: 'The run finished (success, partial or skipped)',
+  })
+  @ApiAcceptedResponse({ type: SyncResultDto, description: 'wait=false: the run started' })
+  @ApiProblems(400, 401, 403, 409, 502, 504)
+  async sync(
+    @Query() query: SyncQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SyncResultDto> {
+    const name = (query.provider ??
+      this.ingestion.enabledProviders()[0]?.name ??
+      'csv') as ProviderName;
+    const { run, done } = await this.jobs.start(name, 'manual');
+    if (query.wait === false) {
+      void reply.status(HttpStatus.ACCEPTED);
+      return toResult(run);
+    }
+    const finished = await done;
+    if (finished.status === 'failed') {
+      const timedOut = finished.details?.error_kind === 'timeout';
+      throw new AppException(
+        timedOut ? ErrorCode.UpstreamTimeout : ErrorCode.UpstreamError,
+        `Sync of ${finished.source} failed: ${finished.error ?? 'unknown error'}`,
+        { extensions: { run_id: finished.id, provider: finished.source } },
+      );
+    }
+    return toResult(finished);
+  }
+}

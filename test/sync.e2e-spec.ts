@@ -1,0 +1,165 @@
+import { DataSource } from 'typeorm';
+import { ApiKeysService } from '../src/auth/api-keys.service';
+import { CsvProvider } from '../src/ingestion/providers/csv.provider';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+const PROBLEM_JSON = /^application\/problem\+json/;
+
+describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
+  let sut: TestApp;
+
+  const sync = (query = '', key: string | null = ADMIN_KEY) =>
+    fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync${query}`, {
+      method: 'POST',
+      headers: key === null ? {} : { 'X-API-Key': key },
+    });
+
+  beforeAll(async () => {
+    sut = await startTestApp({ env: { ADMIN_API_KEY: ADMIN_KEY, INGESTION_PROVIDERS: 'csv' } });
+  });
+
+  afterAll(async () => {
+    await sut.close();
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  it('runs a sync for an admin key and reports what it wrote', async () => {
+    const response = await sync('?provider=csv');
+    const body = (await response.json()) as Record<string, unknown>;
+
+    expect(response.status).toBe(200);
+    expect(body).toMatchObject({
+      provider: 'csv',
+      status: 'success',
+      created_count: expect.any(Number),
+      updated_count: 0,
+      skipped_count: 0,
+      run_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    expect(body.created_count).toBeGreaterThanOrEqual(20);
+  });
+
+  describe('authorization (deny by default)', () => {
+    it('answers 401 without a key, naming the header', async () => {
+      const response = await sync('', null);
+
+      expect(response.status).toBe(401);
+      expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
+      expect(response.headers.get('www-authenticate')).toContain('X-API-Key');
+    });
+
+    it('answers 401 for an unknown or revoked key', async () => {
+      const key = await sut.app.get(ApiKeysService).create('soon-revoked', 'admin');
+      expect((await sync('', key)).status).toBe(200);
+      await sut.app
+        .get(DataSource)
+        .query(`UPDATE api_keys SET revoked = true WHERE name = 'soon-revoked'`);
+
+      expect((await sync('', 'not-a-key')).status).toBe(401);
+      expect((await sync('', key)).status).toBe(401);
+    });
+
+    it('answers 403 for a key without the admin role', async () => {
+      const key = await sut.app.get(ApiKeysService).create('partner-1', 'partner');
+
+      const response = await sync('', key);
+
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { detail: string }).detail).toContain('admin');
+    });
+
+    it('stores only hashes, and records when a key was last used', async () => {
+      const key = await sut.app.get(ApiKeysService).create('ops', 'admin');
+      await sync('', key);
+
+      const [row] = await sut.app
+        .get(DataSource)
+        .query<{ key_hash: string; key_prefix: string; last_used_at: Date | null }[]>(
+          `SELECT key_hash, key_prefix, last_used_at FROM api_keys WHERE name = 'ops'`,
+        );
+      expect(row.key_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(row.key_hash).not.toContain(key);
+      expect(key.startsWith(row.key_prefix)).toBe(true);
+      await new Promise((r) => setTimeout(r, 100));
+      const [used] = await sut.app
+        .get(DataSource)
+        .query<{ last_used_at: Date | null }[]>(
+          `SELECT last_used_at FROM api_keys WHERE name = 'ops'`,
+        );
+      expect(used.last_used_at).not.toBeNull();
+    });
+
+    it('refuses other methods on the admin route', async () => {
+      const response = await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync`, {
+        headers: { 'X-API-Key': ADMIN_KEY },
+      });
+
+      expect(response.status).toBe(404);
+    });
+  });
+
+  it('answers 400 naming the enabled providers for an unknown one', async () => {
+    const response = await sync('?provider=kraken');
+    const body = (await response.json()) as { detail: string; errors: { field: string }[] };
+
+    expect(response.status).toBe(400);
+    expect(body.detail).toContain('Enabled: csv');
+    expect(body.errors[0].field).toBe('provider');
+  });
+
+  it('answers 202 with the run id at once when wait=false', async () => {
+    const response = await sync('?wait=false');
+    const body = (await response.json()) as { run_id: string; status: string };
+
+    expect(response.status).toBe(202);
+    expect(body.status).toBe('running');
+    let status = 'running';
+    for (let i = 0; i < 50 && status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = (
+        (await (await fetch(`${sut.baseUrl}/api/v1/ingestion/runs/${body.run_id}`)).json()) as {
+          status: string;
+        }
+      ).status;
+    }
+    expect(status).toBe('success');
+  });
+
+  it('answers 409 to a concurrent sync of the same source', async () => {
+    const csv = sut.app.get(CsvProvider);
+    const fetchFile = csv.fetch.bind(csv);
+    jest.spyOn(csv, 'fetch').mockImplementation(async (signal) => {
+      await new Promise((r) => setTimeout(r, 300));
+      return fetchFile(signal);
+    });
+
+    const [first, second] = await Promise.all([
+      sync(),
+      new Promise((r) => setTimeout(r, 50)).then(() => sync()),
+    ]);
+
+    expect([first.status, second.status]).toEqual([200, 409]);
+  });
+
+  it('answers 502 with the run id when the source fails, and 504 when it times out', async () => {
+    const csv = sut.app.get(CsvProvider);
+    jest.spyOn(csv, 'fetch').mockRejectedValueOnce(new Error('connect ECONNREFUSED'));
+    const failed = await sync();
+    jest
+      .spyOn(csv, 'fetch')
+      .mockRejectedValueOnce(
+        new DOMException('The operation was aborted due to timeout', 'TimeoutError'),
+      );
+    const timedOut = await sync();
+
+    const failedBody = (await failed.json()) as { run_id: string; detail: string };
+    expect(failed.status).toBe(502);
+    expect(failedBody.detail).toContain('ECONNREFUSED');
+    expect(failedBody.run_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(timedOut.status).toBe(504);
+  });
+});

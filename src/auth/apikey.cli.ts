@@ -2,10 +2,8 @@
 // Issues an API key against the configured database and prints it once.
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../config/app-config';
-import { buildDataSourceOptions } from '../database/data-source-options';
-import { DatabaseServer } from '../database/database-server';
+import { runCli, withCliDataSource } from '../database/cli-data-source';
 import { runPendingMigrations } from '../database/migrate';
 import { API_KEY_ROLES, ApiKeysService, type ApiKeyRole } from './api-keys.service';
 
@@ -19,23 +17,11 @@ async function main(): Promise<void> {
       `Usage: npm run apikey:create -- --name <name> --role <${API_KEY_ROLES.join('|')}>`,
     );
   }
-  const config = loadAppConfig();
-  const server = new DatabaseServer(config);
-  const dataSource = new DataSource(
-    buildDataSourceOptions(config, await server.url(), () => undefined),
-  );
-  await dataSource.initialize();
-  try {
+  await withCliDataSource(async (dataSource, server) => {
     await runPendingMigrations(dataSource, server.isEmbedded);
-    const key = await new ApiKeysService(config, dataSource).create(values.name, role);
+    const key = await new ApiKeysService(loadAppConfig(), dataSource).create(values.name!, role);
     console.log(`API key for '${values.name}' (${role}); it is shown only now:\n${key}`);
-  } finally {
-    await dataSource.destroy();
-    await server.stop();
-  }
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runCli(main);

@@ -5,10 +5,8 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { loadAppConfig } from '../config/app-config';
-import { buildDataSourceOptions } from './data-source-options';
-import { DatabaseServer } from './database-server';
+import type { DataSource } from 'typeorm';
+import { runCli, withCliDataSource } from './cli-data-source';
 import { runPendingMigrations } from './migrate';
 
 const MIGRATIONS_DIR = join(__dirname, '..', '..', '..', 'migrations');
@@ -67,46 +65,35 @@ async function generate(dataSource: DataSource, name: string | undefined): Promi
 
 async function main(): Promise<void> {
   const [command, name] = process.argv.slice(2);
-  const config = loadAppConfig();
-  const server = new DatabaseServer(config);
-  const dataSource = new DataSource({
-    ...buildDataSourceOptions(config, await server.url(), (error) =>
-      logger.warn(`idle connection failed: ${error.message}`),
-    ),
-    entities: [join(__dirname, '..', '**', '*.entity.js')],
-  });
-  await dataSource.initialize();
-  try {
-    switch (command) {
-      case 'run': {
-        const applied = await runPendingMigrations(dataSource, server.isEmbedded);
-        logger.log(`${applied.length} migration(s) applied`);
-        break;
+  const entities = [join(__dirname, '..', '**', '*.entity.js')];
+  await withCliDataSource(
+    async (dataSource, server) => {
+      switch (command) {
+        case 'run': {
+          const applied = await runPendingMigrations(dataSource, server.isEmbedded);
+          logger.log(`${applied.length} migration(s) applied`);
+          break;
+        }
+        case 'revert':
+          await dataSource.undoLastMigration({ transaction: 'each' });
+          logger.log('Reverted the last migration');
+          break;
+        case 'show': {
+          const pending = await dataSource.showMigrations();
+          logger.log(pending ? 'There are pending migrations' : 'The schema is up to date');
+          break;
+        }
+        case 'generate':
+          // Diff against the schema the migrations produce, not whatever the database has now.
+          await runPendingMigrations(dataSource, server.isEmbedded);
+          await generate(dataSource, name);
+          break;
+        default:
+          throw new Error('Usage: migration.cli.js run|revert|show|generate <Name>');
       }
-      case 'revert':
-        await dataSource.undoLastMigration({ transaction: 'each' });
-        logger.log('Reverted the last migration');
-        break;
-      case 'show': {
-        const pending = await dataSource.showMigrations();
-        logger.log(pending ? 'There are pending migrations' : 'The schema is up to date');
-        break;
-      }
-      case 'generate':
-        // Diff against the schema the migrations produce, not whatever the database has now.
-        await runPendingMigrations(dataSource, server.isEmbedded);
-        await generate(dataSource, name);
-        break;
-      default:
-        throw new Error('Usage: migration.cli.js run|revert|show|generate <Name>');
-    }
-  } finally {
-    await dataSource.destroy();
-    await server.stop();
-  }
+    },
+    { entities },
+  );
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runCli(main);

@@ -214,7 +214,7 @@ describe('Ingestion: CSV source, runs, stats (e2e)', () => {
 describe('Ingestion on startup (e2e)', () => {
   it('syncs the bundled CSV in the background: ready first, data shortly after', async () => {
     const sut = await startTestApp({
-      env: { SYNC_ON_STARTUP: 'true', INGESTION_PROVIDERS: 'coingecko,binance,csv' },
+      env: { SYNC_ON_STARTUP: 'true', INGESTION_PROVIDERS: 'csv' },
     });
     try {
       expect((await fetch(`${sut.baseUrl}/health/ready`)).status).toBe(200);

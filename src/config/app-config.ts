@@ -56,6 +56,8 @@ export abstract class AppConfig {
   abstract readonly ingestion: {
     providers: ProviderName[];
     syncOnStartup: boolean;
+    /** Bound on each provider request (then retried, with backoff). */
+    timeoutMs: number;
     csvImportPath: string;
     marketSimulator: boolean;
     coingecko: ProviderEndpoint;
@@ -142,6 +144,7 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
     ingestion: {
       providers,
       syncOnStartup: env.SYNC_ON_STARTUP,
+      timeoutMs: env.PROVIDER_TIMEOUT_MS,
       csvImportPath: env.CSV_IMPORT_PATH,
       marketSimulator: env.MARKET_SIMULATOR,
       coingecko: { baseUrl: env.COINGECKO_BASE_URL, apiKey: env.COINGECKO_API_KEY },

@@ -165,6 +165,12 @@ export class Environment {
   )
   INGESTION_PROVIDERS = 'coingecko,binance,csv';
 
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  PROVIDER_TIMEOUT_MS = 10_000;
+
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
   SYNC_ON_STARTUP = true;

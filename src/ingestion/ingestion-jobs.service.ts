@@ -51,6 +51,7 @@ export class IngestionJobsService implements OnApplicationBootstrap, BeforeAppli
   async start(
     name: ProviderName,
     trigger: RunTrigger,
+    limit?: number,
   ): Promise<{ run: IngestionRunEntity; done: Promise<IngestionRunEntity> }> {
     const provider = this.ingestion.provider(name);
     let started!: (run: IngestionRunEntity) => void;
@@ -58,7 +59,7 @@ export class IngestionJobsService implements OnApplicationBootstrap, BeforeAppli
     const outcome = this.locks.withLock(`ingestion:${provider.name}`, async () => {
       const run = await this.ingestion.begin(provider.name, trigger);
       started(run);
-      return this.ingestion.execute(run);
+      return this.ingestion.execute(run, limit);
     });
     this.track(outcome);
     const first = await Promise.race([startedRun, outcome]);

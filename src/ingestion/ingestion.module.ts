@@ -9,6 +9,7 @@ import { IngestionJobsService } from './ingestion-jobs.service';
 import { IngestionController } from './ingestion.controller';
 import { IngestionRepository } from './ingestion.repository';
 import { IngestionService } from './ingestion.service';
+import { CoinGeckoProvider } from './providers/coingecko.provider';
 import { CsvProvider } from './providers/csv.provider';
 import { SyncController } from './sync.controller';
 import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/market-data-provider';
@@ -22,9 +23,10 @@ import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/mark
   controllers: [IngestionController, SyncController],
   providers: [
     CsvProvider,
+    CoinGeckoProvider,
     {
       provide: MARKET_DATA_PROVIDERS,
-      inject: [CsvProvider],
+      inject: [CsvProvider, CoinGeckoProvider],
       useFactory: (...providers: MarketDataProvider[]) => providers,
     },
     IngestionRepository,

@@ -12,11 +12,12 @@ import type { IngestionRunEntity, RunTrigger } from './entities/ingestion-run.en
 import { IngestionRepository } from './ingestion.repository';
 import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/market-data-provider';
 
-const FETCH_TIMEOUT_MS = 10_000;
+/** A whole fetch (all pages, retries included) never takes longer than this. */
+const RUN_TIMEOUT_MS = 120_000;
 const MAX_REJECTIONS_KEPT = 100;
 
 /**
- * The ingestion pipeline for one source: fetch (bounded) → store the raw payload →
+ * The ingestion pipeline for one source: fetch (each request bounded by PROVIDER_TIMEOUT_MS) → store the raw payload →
  * normalise (bad records rejected and counted) → write assets, snapshots and the checkpoint
  * in one transaction → after commit, refresh the latest prices and invalidate the cache.
  * Every run is recorded, whatever its outcome.
@@ -60,8 +61,8 @@ export class IngestionService {
     return provider;
   }
 
-  async run(name: ProviderName, trigger: RunTrigger): Promise<IngestionRunEntity> {
-    return this.execute(await this.begin(name, trigger));
+  async run(name: ProviderName, trigger: RunTrigger, limit?: number): Promise<IngestionRunEntity> {
+    return this.execute(await this.begin(name, trigger), limit);
   }
 
   /** Records the start of a run (the id callers can poll while it executes). */
@@ -69,12 +70,12 @@ export class IngestionService {
     return this.runs.startRun(this.provider(name).name, trigger);
   }
 
-  async execute(run: IngestionRunEntity): Promise<IngestionRunEntity> {
+  async execute(run: IngestionRunEntity, limit?: number): Promise<IngestionRunEntity> {
     const provider = this.provider(run.source);
     const unavailable = provider.unavailableReason();
     if (unavailable) return this.runs.finishRun(run, { status: 'skipped', error: unavailable });
     try {
-      const fetched = await provider.fetch(AbortSignal.timeout(FETCH_TIMEOUT_MS));
+      const fetched = await provider.fetch(AbortSignal.timeout(RUN_TIMEOUT_MS), limit);
       await this.runs.storeRawPayload(provider.name, fetched.fetchedAt, fetched.payload, run.id);
       const batch = provider.normalise(fetched);
 

@@ -61,7 +61,7 @@ export class SyncController {
     const name = (query.provider ??
       this.ingestion.enabledProviders()[0]?.name ??
       'csv') as ProviderName;
-    const { run, done } = await this.jobs.start(name, 'manual');
+    const { run, done } = await this.jobs.start(name, 'manual', query.limit);
     if (query.wait === false) {
       void reply.status(HttpStatus.ACCEPTED);
       return toResult(run);

@@ -16,7 +16,8 @@ export class SyncQuery {
   provider?: string;
 
   @IntegerParam(1, 5_000, {
-    description: 'How many assets to fetch, for sources that page (default: the source’s own)',
+    description:
+      'How many assets to fetch, for sources that page (CoinGecko default 100; CSV reads the whole file)',
   })
   limit?: number;
 

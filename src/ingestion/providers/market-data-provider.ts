@@ -36,7 +36,8 @@ export interface MarketDataProvider {
   readonly name: ProviderName;
   /** Why the source cannot run here (e.g. no API key), or null when it can. */
   unavailableReason(): string | null;
-  fetch(signal: AbortSignal): Promise<FetchedPayload>;
+  /** `limit`: how many assets to fetch, for sources that page (others ignore it). */
+  fetch(signal: AbortSignal, limit?: number): Promise<FetchedPayload>;
   normalise(fetched: FetchedPayload): NormalisedBatch;
 }
 

@@ -49,6 +49,7 @@ export function serviceEnv(database: BenchDatabase): Record<string, string> {
     REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
     LOG_LEVEL: 'warn',
     SYNC_ON_STARTUP: 'false',
+    INGESTION_SCHEDULE: 'false',
   };
 }
 

@@ -58,6 +58,12 @@ export abstract class AppConfig {
     syncOnStartup: boolean;
     /** Bound on each provider request (then retried, with backoff). */
     timeoutMs: number;
+    /** Run the scheduled jobs (syncs, retention) in this process. */
+    schedule: boolean;
+    /** A scheduled source without a success for this long makes /health degraded. */
+    staleAfterSeconds: number;
+    /** Snapshots and 1-minute candles older than this are deleted daily. */
+    retentionDays: number;
     csvImportPath: string;
     marketSimulator: boolean;
     coingecko: ProviderEndpoint;
@@ -145,6 +151,9 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
       providers,
       syncOnStartup: env.SYNC_ON_STARTUP,
       timeoutMs: env.PROVIDER_TIMEOUT_MS,
+      schedule: env.INGESTION_SCHEDULE,
+      staleAfterSeconds: env.INGESTION_STALE_AFTER_SECONDS,
+      retentionDays: env.RETENTION_DAYS,
       csvImportPath: env.CSV_IMPORT_PATH,
       marketSimulator: env.MARKET_SIMULATOR,
       coingecko: { baseUrl: env.COINGECKO_BASE_URL, apiKey: env.COINGECKO_API_KEY },

@@ -173,6 +173,21 @@ export class Environment {
 
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be true or false' })
+  INGESTION_SCHEDULE = true;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(60)
+  INGESTION_STALE_AFTER_SECONDS = 900;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3_650)
+  RETENTION_DAYS = 365;
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be true or false' })
   SYNC_ON_STARTUP = true;
 
   @IsUrl(HTTP_URL_OPTIONS)

@@ -3,6 +3,7 @@ import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { APP_VERSION } from '../app.info';
 import type { DependencyCheckDto, HealthDto, LivenessDto, ReadinessDto } from './dto/health.dto';
 import { DatabaseHealthIndicator } from './indicators/database.health';
+import { IngestionHealthIndicator, type SourceFreshness } from './indicators/ingestion.health';
 import { RedisHealthIndicator } from './indicators/redis.health';
 
 export interface HealthOutcome<T> {
@@ -23,6 +24,18 @@ function toCheck(details: CheckDetails | undefined): DependencyCheckDto {
   };
 }
 
+function toIngestion(details: CheckDetails | undefined): HealthDto['ingestion'] {
+  if (!details) return { status: 'down' };
+  const { status, sources, message } = details;
+  return {
+    status,
+    ...(typeof message === 'string' ? { message } : {}),
+    ...(sources && typeof sources === 'object'
+      ? { sources: sources as Record<string, SourceFreshness> }
+      : {}),
+  };
+}
+
 function describe(check: DependencyCheckDto): string {
   if (check.status === 'up')
     return check.message === 'not configured' ? 'not configured' : 'healthy';
@@ -37,6 +50,7 @@ export class HealthService {
     private readonly health: HealthCheckService,
     private readonly database: DatabaseHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly ingestion: IngestionHealthIndicator,
   ) {}
 
   async report(requestId: string): Promise<HealthOutcome<HealthDto>> {
@@ -52,6 +66,7 @@ export class HealthService {
         database: checks.postgresql.status === 'up' ? 'connected' : 'disconnected',
         services: { postgresql: describe(checks.postgresql), redis: describe(checks.redis) },
         checks,
+        ingestion: toIngestion(result.details.ingestion as CheckDetails | undefined),
         version: APP_VERSION,
         uptime_seconds: this.uptimeSeconds(),
         timestamp: new Date().toISOString(),
@@ -89,6 +104,7 @@ export class HealthService {
       const result = await this.health.check([
         () => this.database.check('postgresql'),
         () => this.redis.check('redis'),
+        () => this.ingestion.check('ingestion'),
       ]);
       return { result, httpStatus: HttpStatus.OK };
     } catch (error) {

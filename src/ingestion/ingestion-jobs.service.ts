@@ -10,6 +10,7 @@ import { AppConfig } from '../config/app-config';
 import type { ProviderName } from '../config/environment';
 import { AdvisoryLockService } from '../database/advisory-lock.service';
 import type { IngestionRunEntity, RunTrigger } from './entities/ingestion-run.entity';
+import { IngestionRepository } from './ingestion.repository';
 import { IngestionService } from './ingestion.service';
 
 /**
@@ -28,6 +29,7 @@ export class IngestionJobsService implements OnApplicationBootstrap, BeforeAppli
     private readonly config: AppConfig,
     private readonly ingestion: IngestionService,
     private readonly locks: AdvisoryLockService,
+    private readonly runs: IngestionRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -69,6 +71,25 @@ export class IngestionJobsService implements OnApplicationBootstrap, BeforeAppli
     const run = first as IngestionRunEntity;
     const done = outcome.then((o) => (o.acquired ? o.result : run));
     return { run, done };
+  }
+
+  /**
+   * A scheduled job's run of one source: every instance's cron fires, the advisory lock lets
+   * one in, and a run already recorded for this slot (by any instance) makes it a no-op.
+   */
+  async runScheduled(
+    name: ProviderName,
+    job: string,
+    slotStart: Date,
+    limit: number,
+  ): Promise<IngestionRunEntity | null> {
+    const outcome = this.locks.withLock(`ingestion:${name}`, async () => {
+      if (await this.runs.hasJobRunSince(name, job, slotStart)) return null;
+      return this.ingestion.execute(await this.ingestion.begin(name, 'schedule', job), limit);
+    });
+    this.track(outcome);
+    const result = await outcome;
+    return result.acquired ? result.result : null;
   }
 
   async beforeApplicationShutdown(): Promise<void> {

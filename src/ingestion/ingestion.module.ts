@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CryptocurrenciesModule } from '../cryptocurrencies/cryptocurrencies.module';
 import { PriceHistoryModule } from '../price-history/price-history.module';
@@ -6,6 +7,7 @@ import { EtlCheckpointEntity } from './entities/etl-checkpoint.entity';
 import { IngestionRunEntity } from './entities/ingestion-run.entity';
 import { RawPayloadEntity } from './entities/raw-payload.entity';
 import { IngestionJobsService } from './ingestion-jobs.service';
+import { IngestionScheduler } from './ingestion.scheduler';
 import { IngestionController } from './ingestion.controller';
 import { IngestionRepository } from './ingestion.repository';
 import { IngestionService } from './ingestion.service';
@@ -16,6 +18,7 @@ import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/mark
 
 @Module({
   imports: [
+    ScheduleModule.forRoot(),
     TypeOrmModule.forFeature([IngestionRunEntity, RawPayloadEntity, EtlCheckpointEntity]),
     CryptocurrenciesModule,
     PriceHistoryModule,
@@ -32,7 +35,8 @@ import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/mark
     IngestionRepository,
     IngestionService,
     IngestionJobsService,
+    IngestionScheduler,
   ],
-  exports: [IngestionService],
+  exports: [IngestionService, IngestionRepository, IngestionScheduler],
 })
 export class IngestionModule {}

@@ -30,8 +30,12 @@ export class IngestionRepository {
     private readonly dataSource: DataSource,
   ) {}
 
-  startRun(source: string, trigger: RunTrigger): Promise<IngestionRunEntity> {
-    return this.runs.save(this.runs.create({ source, trigger, status: 'running', details: {} }));
+  startRun(
+    source: string,
+    trigger: RunTrigger,
+    details: Record<string, unknown> = {},
+  ): Promise<IngestionRunEntity> {
+    return this.runs.save(this.runs.create({ source, trigger, status: 'running', details }));
   }
 
   async finishRun(
@@ -40,10 +44,47 @@ export class IngestionRepository {
   ): Promise<IngestionRunEntity> {
     const finishedAt = new Date();
     Object.assign(run, outcome, {
+      details: { ...run.details, ...outcome.details },
       finishedAt,
       durationMs: finishedAt.getTime() - run.startedAt.getTime(),
     });
     return this.runs.save(run);
+  }
+
+  /** Whether a scheduled job already ran for this source since `since` (on any instance). */
+  async hasJobRunSince(source: string, job: string, since: Date): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM ingestion_runs WHERE source = $1 AND trigger = 'schedule' AND details->>'job' = $2
+         AND started_at >= $3 LIMIT 1`,
+      [source, job, since],
+    );
+    return rows.length > 0;
+  }
+
+  /** When each source last succeeded (success or partial). */
+  async lastSuccesses(): Promise<Map<string, Date>> {
+    const rows = await this.dataSource.query<{ source: string; at: Date }[]>(
+      `SELECT source, max(finished_at) AS at FROM ingestion_runs
+       WHERE status IN ('success', 'partial') GROUP BY source`,
+    );
+    return new Map(rows.map((r) => [r.source, new Date(r.at)]));
+  }
+
+  /** Retention: snapshots and 1-minute candles older than `before`. */
+  async deleteHistoryBefore(before: Date): Promise<{ snapshots: number; candles: number }> {
+    const count = async (sql: string) =>
+      Number(
+        (
+          await this.dataSource.query<{ n: string }[]>(
+            `WITH d AS (${sql} RETURNING 1) SELECT count(*) AS n FROM d`,
+            [before],
+          )
+        )[0].n,
+      );
+    return {
+      snapshots: await count('DELETE FROM price_snapshots WHERE "timestamp" < $1'),
+      candles: await count('DELETE FROM candles WHERE open_time < $1'),
+    };
   }
 
   findRun(id: string): Promise<IngestionRunEntity | null> {

@@ -66,8 +66,8 @@ export class IngestionService {
   }
 
   /** Records the start of a run (the id callers can poll while it executes). */
-  begin(name: ProviderName, trigger: RunTrigger): Promise<IngestionRunEntity> {
-    return this.runs.startRun(this.provider(name).name, trigger);
+  begin(name: ProviderName, trigger: RunTrigger, job?: string): Promise<IngestionRunEntity> {
+    return this.runs.startRun(this.provider(name).name, trigger, job ? { job } : {});
   }
 
   async execute(run: IngestionRunEntity, limit?: number): Promise<IngestionRunEntity> {

@@ -16,7 +16,13 @@ export interface AppProcess {
 export function spawnApp(env: Record<string, string>): AppProcess {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run npm run build first`);
   const child = spawn(process.execPath, [MAIN_JS], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', SYNC_ON_STARTUP: 'false', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      SYNC_ON_STARTUP: 'false',
+      INGESTION_SCHEDULE: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -33,6 +33,30 @@ export class HealthChecksDto {
   redis!: DependencyCheckDto;
 }
 
+export class IngestionFreshnessDto {
+  @ApiProperty({ enum: ['up', 'degraded', 'down'], example: 'up' })
+  status!: 'up' | 'degraded' | 'down';
+
+  @ApiPropertyOptional({ example: 'not scheduled' })
+  message?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Per scheduled source: fresh, stale (no success for INGESTION_STALE_AFTER_SECONDS) or pending',
+    example: {
+      coingecko: { status: 'fresh', last_success: '2026-11-22T09:55:00.000Z', age_seconds: 300 },
+    },
+  })
+  sources?: Record<
+    string,
+    {
+      status: 'fresh' | 'stale' | 'pending';
+      last_success: string | null;
+      age_seconds: number | null;
+    }
+  >;
+}
+
 export class HealthDto {
   @ApiProperty({
     enum: ['ok', 'degraded', 'error'],
@@ -50,6 +74,9 @@ export class HealthDto {
 
   @ApiProperty({ type: HealthChecksDto })
   checks!: HealthChecksDto;
+
+  @ApiProperty({ type: IngestionFreshnessDto })
+  ingestion!: IngestionFreshnessDto;
 
   @ApiProperty({ example: '0.1.0' })
   version!: string;

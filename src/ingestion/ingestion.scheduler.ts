@@ -1,0 +1,73 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Cron } from '@nestjs/schedule';
+import { AppConfig } from '../config/app-config';
+import { AdvisoryLockService } from '../database/advisory-lock.service';
+import { IngestionJobsService } from './ingestion-jobs.service';
+import { IngestionRepository } from './ingestion.repository';
+import { IngestionService } from './ingestion.service';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+const slot = (now: number, width: number) => new Date(Math.floor(now / width) * width);
+
+/**
+ * The schedule (STYLE §9: schedulers decide, workers do). Each handler only picks what to
+ * sync and for which slot; IngestionJobsService takes the lock and records the run. Every
+ * instance schedules; a job runs once per slot. The CSV source is a one-off import and is
+ * not scheduled. Off with INGESTION_SCHEDULE=false.
+ */
+@Injectable()
+export class IngestionScheduler {
+  private readonly logger = new Logger(IngestionScheduler.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly ingestion: IngestionService,
+    private readonly jobs: IngestionJobsService,
+    private readonly runs: IngestionRepository,
+    private readonly locks: AdvisoryLockService,
+  ) {}
+
+  @Cron('0 */5 * * * *', { name: 'ingestion:top-50' })
+  syncTop50(): Promise<void> {
+    return this.syncListings('top-50', 50, slot(Date.now(), 5 * MINUTE));
+  }
+
+  /** Two minutes past the hour, clear of the 5-minute job's lock. */
+  @Cron('0 2 * * * *', { name: 'ingestion:top-200' })
+  syncTop200(): Promise<void> {
+    return this.syncListings('top-200', 200, slot(Date.now(), 60 * MINUTE));
+  }
+
+  @Cron('0 30 3 * * *', { name: 'ingestion:retention' })
+  async retention(): Promise<void> {
+    if (!this.config.ingestion.schedule) return;
+    const before = new Date(Date.now() - this.config.ingestion.retentionDays * DAY);
+    const outcome = await this.locks.withLock('ingestion:retention', () =>
+      this.runs.deleteHistoryBefore(before),
+    );
+    if (outcome.acquired) {
+      this.logger.log(
+        `retention: deleted ${outcome.result.snapshots} snapshots and ${outcome.result.candles} candles`,
+      );
+    }
+  }
+
+  /** The sources a schedule covers: every enabled one but the CSV import. */
+  scheduledSources() {
+    return this.ingestion.enabledProviders().filter((p) => p.name !== 'csv');
+  }
+
+  private async syncListings(job: string, limit: number, slotStart: Date): Promise<void> {
+    if (!this.config.ingestion.schedule) return;
+    for (const provider of this.scheduledSources()) {
+      try {
+        const run = await this.jobs.runScheduled(provider.name, job, slotStart, limit);
+        if (run) this.logger.log(`${job} ${provider.name}: ${run.status}`);
+      } catch (error) {
+        this.logger.warn(`${job} ${provider.name} not run: ${String(error)}`);
+      }
+    }
+  }
+}

@@ -63,7 +63,11 @@ export class ProviderHttpClient {
           signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
         });
       } catch (error) {
-        const { name, message } = error as { name?: string; message?: string };
+        const { name, message, cause } = error as {
+          name?: string;
+          message?: string;
+          cause?: { code?: string };
+        };
         if (signal.aborted || attempt >= retries) {
           if (name === 'TimeoutError' || name === 'AbortError') {
             throw Object.assign(
@@ -71,7 +75,9 @@ export class ProviderHttpClient {
               { name: 'TimeoutError' },
             );
           }
-          throw new ProviderHttpError(`${call}: ${message ?? String(error)}`);
+          throw new ProviderHttpError(
+            `${call}: ${message ?? String(error)}${cause?.code ? ` (${cause.code})` : ''}`,
+          );
         }
         await sleep(baseDelayMs * 2 ** attempt, signal);
         continue;

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { SYMBOL_PATTERN } from '../../common/pipes/parse-symbol.pipe';
-import type { AssetUpsert } from '../../cryptocurrencies/assets.repository';
 import { ProviderHttpClient } from './http-client';
+import { date, normaliseListing, num, str, type JsonType } from './listing-normaliser';
 import type { FetchedPayload, MarketDataProvider, NormalisedBatch } from './market-data-provider';
 
 const PAGE_SIZE = 250;
@@ -10,10 +9,8 @@ const DEFAULT_LIMIT = 100;
 /** The public API allows about 30 calls a minute; stay under it. */
 const REQUESTS_PER_MINUTE = 25;
 
-type Coin = Record<string, unknown>;
-
 /** Fields the documented `/coins/markets` format promises, and their JSON types. */
-const EXPECTED: Record<string, 'string' | 'number'> = {
+const EXPECTED: Record<string, JsonType> = {
   id: 'string',
   symbol: 'string',
   name: 'string',
@@ -21,16 +18,6 @@ const EXPECTED: Record<string, 'string' | 'number'> = {
   market_cap: 'number',
   total_volume: 'number',
   last_updated: 'string',
-};
-
-const num = (value: unknown): number | null =>
-  typeof value === 'number' && Number.isFinite(value) ? value : null;
-const str = (value: unknown): string | null =>
-  typeof value === 'string' && value.length > 0 ? value : null;
-const date = (value: unknown): Date | null => {
-  const text = str(value);
-  const parsed = text ? new Date(text) : null;
-  return parsed && !Number.isNaN(parsed.getTime()) ? parsed : null;
 };
 
 /**
@@ -79,54 +66,19 @@ export class CoinGeckoProvider implements MarketDataProvider {
   }
 
   normalise(fetched: FetchedPayload): NormalisedBatch {
-    const batch: NormalisedBatch = { assets: [], snapshots: [], rejected: [], drift: [] };
-    const drift = new Map<string, number>();
-    const bySymbol = new Map<string, string>();
-    (fetched.payload as unknown[]).forEach((item, index) => {
-      const at = `item ${index}`;
-      if (typeof item !== 'object' || item === null) {
-        batch.rejected.push({ at, reason: 'not an object' });
-        return;
-      }
-      const coin = item as Coin;
-      const problems = Object.entries(EXPECTED).flatMap(([field, type]) =>
-        !(field in coin)
-          ? [`field ${field} is missing`]
-          : coin[field] !== null && typeof coin[field] !== type
-            ? [`field ${field} is ${typeof coin[field]}, expected ${type}`]
-            : [],
-      );
-      if (problems.length > 0) {
-        for (const problem of problems) drift.set(problem, (drift.get(problem) ?? 0) + 1);
-        batch.rejected.push({ at, reason: `schema drift: ${problems.join('; ')}` });
-        return;
-      }
-      const symbol = String(coin.symbol).toUpperCase();
-      const price = num(coin.current_price);
-      if (!SYMBOL_PATTERN.test(symbol))
-        return void batch.rejected.push({
-          at,
-          reason: `symbol '${String(coin.symbol)}' is not usable`,
-        });
-      if (price === null || price < 0)
-        return void batch.rejected.push({ at, reason: `${String(coin.id)} has no price` });
-      const taken = bySymbol.get(symbol);
-      if (taken)
-        return void batch.rejected.push({
-          at,
-          reason: `${symbol} already belongs to ${taken}, which ranks higher`,
-        });
-      bySymbol.set(symbol, String(coin.id));
-      const lastUpdated = date(coin.last_updated) ?? fetched.fetchedAt;
-      const asset: AssetUpsert = {
-        symbol,
+    return normaliseListing(
+      fetched.payload as unknown[],
+      EXPECTED,
+      fetched.fetchedAt,
+      (coin) => ({
+        symbol: String(coin.symbol).toUpperCase(),
         name: String(coin.name).slice(0, 200),
         source: this.name,
         slug: String(coin.id),
         coingeckoId: String(coin.id),
         imageUrl: str(coin.image),
         marketCapRank: num(coin.market_cap_rank),
-        currentPrice: price,
+        currentPrice: num(coin.current_price),
         marketCap: num(coin.market_cap),
         fullyDilutedValuation: num(coin.fully_diluted_valuation),
         totalVolume: num(coin.total_volume),
@@ -146,18 +98,9 @@ export class CoinGeckoProvider implements MarketDataProvider {
         athDate: date(coin.ath_date),
         atl: num(coin.atl),
         atlDate: date(coin.atl_date),
-        lastUpdated,
-      };
-      batch.assets.push(asset);
-      batch.snapshots.push({
-        symbol,
-        timestamp: lastUpdated,
-        price,
-        marketCap: asset.marketCap ?? null,
-        totalVolume: asset.totalVolume ?? null,
-      });
-    });
-    batch.drift = [...drift].map(([problem, count]) => `${problem} (${count} records)`);
-    return batch;
+        lastUpdated: date(coin.last_updated) ?? fetched.fetchedAt,
+      }),
+      (coin) => String(coin.id),
+    );
   }
 }

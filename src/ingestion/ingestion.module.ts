@@ -12,6 +12,8 @@ import { IngestionController } from './ingestion.controller';
 import { IngestionRepository } from './ingestion.repository';
 import { IngestionService } from './ingestion.service';
 import { CoinGeckoProvider } from './providers/coingecko.provider';
+import { CoinMarketCapProvider } from './providers/coinmarketcap.provider';
+import { CoinPaprikaProvider } from './providers/coinpaprika.provider';
 import { CsvProvider } from './providers/csv.provider';
 import { SyncController } from './sync.controller';
 import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/market-data-provider';
@@ -27,9 +29,11 @@ import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/mark
   providers: [
     CsvProvider,
     CoinGeckoProvider,
+    CoinMarketCapProvider,
+    CoinPaprikaProvider,
     {
       provide: MARKET_DATA_PROVIDERS,
-      inject: [CsvProvider, CoinGeckoProvider],
+      inject: [CsvProvider, CoinGeckoProvider, CoinMarketCapProvider, CoinPaprikaProvider],
       useFactory: (...providers: MarketDataProvider[]) => providers,
     },
     IngestionRepository,

@@ -53,7 +53,7 @@ describe('CoinPaprika and CoinMarketCap sources (e2e, recorded payloads)', () =>
     });
   });
 
-  it('CoinMarketCap listings/latest: sends the key header and maps the quote', async () => {
+  it('CoinMarketCap listings/latest: sends the key header; the preferred source keeps the current values', async () => {
     provider.script({ status: 200, body: fixture('coinmarketcap-listings.json') });
 
     const run = await sut.app.get(IngestionService).run('coinmarketcap', 'manual', 10);
@@ -61,12 +61,30 @@ describe('CoinPaprika and CoinMarketCap sources (e2e, recorded payloads)', () =>
     expect(run.status).toBe('success');
     expect(provider.requests[0].headers['x-cmc_pro_api_key']).toBe('cmc-test-key');
     expect(new URL(provider.requests[0].url, 'http://x').searchParams.get('limit')).toBe('10');
+    // INGESTION_PROVIDERS=coinpaprika,coinmarketcap: CoinPaprika's price stays current,
+    // CoinMarketCap fills what CoinPaprika lacks, and both provider ids are kept.
+    expect(await detail('BTC')).toMatchObject({
+      current_price: 97190.126784213,
+      source: 'coinpaprika',
+      fully_diluted_valuation: 2041901783359,
+      provider_ids: { coinmarketcap: 1, coinpaprika: 'btc-bitcoin' },
+    });
+  });
+
+  it('lets a lower-priority source take over when the preferred one is over an hour behind', async () => {
+    const listing = fixture('coinmarketcap-listings.json') as {
+      data: { quote: { USD: { last_updated: string } } }[];
+    };
+    listing.data[0].quote.USD.last_updated = '2026-11-22T12:30:00.000Z';
+    provider.script({ status: 200, body: listing });
+
+    await sut.app.get(IngestionService).run('coinmarketcap', 'manual', 10);
+
     expect(await detail('BTC')).toMatchObject({
       current_price: 97233.41825519,
-      fully_diluted_valuation: 2041901783359,
       price_change_percentage_30d: 8.93812231,
       source: 'coinmarketcap',
-      provider_ids: { coinmarketcap: 1, coinpaprika: 'btc-bitcoin' },
+      last_updated: '2026-11-22T12:30:00.000Z',
     });
   });
 

@@ -111,7 +111,20 @@ const UPSERT_COLUMNS: readonly (readonly [string, string, keyof AssetUpsert])[] 
   ['last_updated', 'timestamptz', 'lastUpdated'],
 ];
 const KEY_COLUMNS = new Set(['symbol']);
-const ALWAYS_OVERWRITTEN = new Set(['name', 'source']);
+/** Ids of the asset at each provider: merged from every source, whatever its priority. */
+const PROVIDER_ID_COLUMNS = new Set(['coingecko_id', 'coinmarketcap_id', 'coinpaprika_id']);
+const PRIORITY_PARAM = `$${UPSERT_COLUMNS.length + 1}`;
+
+/**
+ * When sources disagree, the one earlier in INGESTION_PROVIDERS (the priority list) decides
+ * the current values; a lower-priority source still fills values the asset lacks, and takes
+ * over when the preferred source's data is over an hour older than its own.
+ */
+const INCOMING_WINS = `(
+  COALESCE(array_position(${PRIORITY_PARAM}::text[], EXCLUDED.source::text), 1000)
+    <= COALESCE(array_position(${PRIORITY_PARAM}::text[], assets.source::text), 1000)
+  OR assets.last_updated IS NULL
+  OR assets.last_updated < EXCLUDED.last_updated - interval '1 hour')`;
 
 /** Sort keys to entity expressions; whitelisted, never interpolated from input. */
 const SORT_EXPRESSIONS: Record<AssetSortField, string> = {
@@ -140,7 +153,9 @@ function buildUpsertSql(): string {
   const arrays = UPSERT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`);
   const mutable = columns.filter((c) => !KEY_COLUMNS.has(c));
   const merged = (c: string) =>
-    ALWAYS_OVERWRITTEN.has(c) ? `EXCLUDED.${c}` : `COALESCE(EXCLUDED.${c}, assets.${c})`;
+    PROVIDER_ID_COLUMNS.has(c)
+      ? `COALESCE(EXCLUDED.${c}, assets.${c})`
+      : `CASE WHEN ${INCOMING_WINS} THEN COALESCE(EXCLUDED.${c}, assets.${c}) ELSE COALESCE(assets.${c}, EXCLUDED.${c}) END`;
   return `
     INSERT INTO assets (${columns.join(', ')})
     SELECT * FROM UNNEST(${arrays.join(', ')})
@@ -211,16 +226,21 @@ export class AssetsRepository {
       .getMany();
   }
 
-  /** Bulk upsert in one statement (UNNEST: one bind parameter per column, any row count). */
+  /**
+   * Bulk upsert in one statement (UNNEST: one bind parameter per column, any row count).
+   * `priority`: source names, most trusted first (see INCOMING_WINS); without it the
+   * incoming values win.
+   */
   async upsert(
     rows: readonly AssetUpsert[],
     manager: EntityManager = this.dataSource.manager,
+    priority: readonly string[] | null = null,
   ): Promise<AssetUpsertResult> {
     if (rows.length === 0) return { created: 0, updated: 0, unchanged: 0, ids: new Map() };
     const params = UPSERT_COLUMNS.map(([, , field]) => rows.map((row) => row[field] ?? null));
     const changed = await manager.query<{ id: number; symbol: string; inserted: boolean }[]>(
       UPSERT_SQL,
-      params,
+      [...params, priority],
     );
     const created = changed.filter((r) => r.inserted).length;
     const ids = await this.findIdsBySymbols(

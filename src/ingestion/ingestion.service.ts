@@ -80,7 +80,11 @@ export class IngestionService {
       const batch = provider.normalise(fetched);
 
       const written = await this.dataSource.transaction(async (manager) => {
-        const assets = await this.assets.upsert(batch.assets, manager);
+        const assets = await this.assets.upsert(
+          batch.assets,
+          manager,
+          this.config.ingestion.providers,
+        );
         const snapshotsCreated = await this.snapshots.insert(
           batch.snapshots.map((s) => ({
             assetId: assets.ids.get(s.symbol)!,

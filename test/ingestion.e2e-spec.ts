@@ -124,6 +124,35 @@ describe('Ingestion: CSV source, runs, stats (e2e)', () => {
     expect(fresh.body.items[0]).toMatchObject({ symbol: 'BTC', current_price: 98000 });
   });
 
+  it('flags a price that jumps beyond the threshold: stored, reported, not served as current', async () => {
+    writeCsv(
+      'BTC,Bitcoin,300000,6e12,4.6e10,2026-11-20T02:00:00Z',
+      'ETH,Ethereum,3500,4.2e11,2e10,2026-11-20T00:00:00Z',
+    );
+
+    const run = await ingest();
+
+    expect(run).toMatchObject({ status: 'partial', anomalyCount: 1 });
+    expect(run.details.anomalies).toEqual([
+      { symbol: 'BTC', reason: 'moved 206.1% from its previous price 98000' },
+    ]);
+    expect(
+      (await get<{ current_price: number }>('/api/v1/cryptocurrencies/BTC')).body.current_price,
+    ).toBe(98000);
+    expect((await get<{ price: number }>('/api/v1/cryptocurrencies/BTC/price')).body.price).toBe(
+      98000,
+    );
+    const [flagged] = await sut.app
+      .get(DataSource)
+      .query<{ price: string; is_anomaly: boolean; anomaly_reason: string }[]>(
+        `SELECT price, is_anomaly, anomaly_reason FROM price_snapshots WHERE price = 300000`,
+      );
+    expect(flagged).toMatchObject({
+      is_anomaly: true,
+      anomaly_reason: expect.stringContaining('206.1%'),
+    });
+  });
+
   it('rejects bad rows individually and records why (status partial)', async () => {
     writeCsv('SOL,Solana,210,1e11,5e9,', 'B-TC,Broken,1,,,', 'ADA,Cardano,abc,,,');
 
@@ -174,7 +203,7 @@ describe('Ingestion: CSV source, runs, stats (e2e)', () => {
     const all = await get<Run[]>('/api/v1/ingestion/runs?limit=50');
     const failed = await get<Run[]>('/api/v1/ingestion/runs?status=failed&source=csv');
 
-    expect(all.body.length).toBeGreaterThanOrEqual(7);
+    expect(all.body.length).toBeGreaterThanOrEqual(8);
     expect(failed.body.map((r) => r.status)).toEqual(['failed', 'failed', 'failed']);
     expect((await get('/api/v1/ingestion/runs?status=bogus')).status).toBe(400);
     expect((await get('/api/v1/ingestion/runs/not-a-uuid')).status).toBe(400);
@@ -200,7 +229,7 @@ describe('Ingestion: CSV source, runs, stats (e2e)', () => {
         source: 'csv',
         status: 'failed',
         total_runs: expect.any(Number),
-        successful_runs: 4,
+        successful_runs: 5,
         failed_runs: 3,
         last_success: expect.any(String),
         last_failure: expect.any(String),

@@ -64,6 +64,8 @@ export abstract class AppConfig {
     staleAfterSeconds: number;
     /** Snapshots and 1-minute candles older than this are deleted daily. */
     retentionDays: number;
+    /** A price moving more than this (%) from its previous value or other sources is flagged. */
+    anomalyThresholdPercent: number;
     csvImportPath: string;
     marketSimulator: boolean;
     coingecko: ProviderEndpoint;
@@ -154,6 +156,7 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
       schedule: env.INGESTION_SCHEDULE,
       staleAfterSeconds: env.INGESTION_STALE_AFTER_SECONDS,
       retentionDays: env.RETENTION_DAYS,
+      anomalyThresholdPercent: env.ANOMALY_THRESHOLD_PERCENT,
       csvImportPath: env.CSV_IMPORT_PATH,
       marketSimulator: env.MARKET_SIMULATOR,
       coingecko: { baseUrl: env.COINGECKO_BASE_URL, apiKey: env.COINGECKO_API_KEY },

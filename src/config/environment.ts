@@ -177,6 +177,12 @@ export class Environment {
 
   @Transform(toInteger)
   @IsInt()
+  @Min(1)
+  @Max(10_000)
+  ANOMALY_THRESHOLD_PERCENT = 50;
+
+  @Transform(toInteger)
+  @IsInt()
   @Min(60)
   INGESTION_STALE_AFTER_SECONDS = 900;
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CacheVersionsService } from '../common/cache/cache-versions.service';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
@@ -10,11 +10,18 @@ import { LatestPriceStore } from '../price-history/latest-price.store';
 import { PriceSnapshotsRepository } from '../price-history/price-snapshots.repository';
 import type { IngestionRunEntity, RunTrigger } from './entities/ingestion-run.entity';
 import { IngestionRepository } from './ingestion.repository';
-import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/market-data-provider';
+import { detectAnomalies } from './anomaly-detector';
+import {
+  MARKET_DATA_PROVIDERS,
+  type MarketDataProvider,
+  type NormalisedBatch,
+} from './providers/market-data-provider';
 
 /** A whole fetch (all pages, retries included) never takes longer than this. */
 const RUN_TIMEOUT_MS = 120_000;
 const MAX_REJECTIONS_KEPT = 100;
+/** Other sources' prices count for the comparison while this recent. */
+const OTHER_SOURCES_WINDOW_MS = 3_600_000;
 
 /**
  * The ingestion pipeline for one source: fetch (each request bounded by PROVIDER_TIMEOUT_MS) → store the raw payload →
@@ -80,19 +87,25 @@ export class IngestionService {
       const batch = provider.normalise(fetched);
 
       const written = await this.dataSource.transaction(async (manager) => {
+        const anomalies = await this.findAnomalies(batch, provider.name, manager);
         const assets = await this.assets.upsert(
-          batch.assets,
+          batch.assets.filter((a) => !anomalies.has(a.symbol)),
           manager,
           this.config.ingestion.providers,
         );
+        const ids = await this.assets.findIdsBySymbols(
+          batch.snapshots.map((s) => s.symbol),
+          manager,
+        );
         const snapshotsCreated = await this.snapshots.insert(
           batch.snapshots.map((s) => ({
-            assetId: assets.ids.get(s.symbol)!,
+            assetId: ids.get(s.symbol)!,
             timestamp: s.timestamp,
             source: provider.name,
             price: s.price,
             marketCap: s.marketCap,
             totalVolume: s.totalVolume,
+            anomaly: anomalies.get(s.symbol) ?? null,
           })),
           manager,
         );
@@ -101,28 +114,34 @@ export class IngestionService {
           fetched_at: fetched.fetchedAt.toISOString(),
           records: batch.assets.length,
         });
-        return { assets, snapshotsCreated };
+        return { assets, snapshotsCreated, anomalies };
       });
 
-      const symbols = batch.assets.map((a) => a.symbol);
+      // Anomalous prices are stored (flagged) but never become the current or latest price.
+      const trusted = batch.snapshots.filter((s) => !written.anomalies.has(s.symbol));
       await this.latestPrices.set(
-        batch.snapshots.map((s) => ({
+        trusted.map((s) => ({
           symbol: s.symbol,
           price: s.price,
           timestamp: s.timestamp.getTime(),
           source: provider.name,
         })),
       );
-      await this.cacheVersions.invalidateSymbols(symbols);
+      await this.cacheVersions.invalidateSymbols(trusted.map((s) => s.symbol));
 
       return this.runs.finishRun(run, {
-        status: batch.rejected.length > 0 || batch.drift.length > 0 ? 'partial' : 'success',
+        status:
+          batch.rejected.length > 0 || batch.drift.length > 0 || written.anomalies.size > 0
+            ? 'partial'
+            : 'success',
         fetchedCount: batch.assets.length + batch.rejected.length,
         createdCount: written.assets.created,
         updatedCount: written.assets.updated,
         skippedCount: batch.rejected.length,
         driftCount: batch.drift.length,
+        anomalyCount: written.anomalies.size,
         details: {
+          anomalies: [...written.anomalies].map(([symbol, reason]) => ({ symbol, reason })),
           snapshots_created: written.snapshotsCreated,
           unchanged: written.assets.unchanged,
           rejected: batch.rejected.slice(0, MAX_REJECTIONS_KEPT),
@@ -143,5 +162,36 @@ export class IngestionService {
         details: { error_kind: timedOut ? 'timeout' : 'upstream' },
       });
     }
+  }
+
+  /** Prices of this batch that jumped or disagree with other sources (per symbol, why). */
+  private async findAnomalies(
+    batch: NormalisedBatch,
+    source: string,
+    manager: EntityManager,
+  ): Promise<Map<string, string>> {
+    const ids = await this.assets.findIdsBySymbols(
+      batch.snapshots.map((s) => s.symbol),
+      manager,
+    );
+    if (ids.size === 0) return new Map();
+    const known = [...ids.values()];
+    const since = new Date(Date.now() - OTHER_SOURCES_WINDOW_MS);
+    const [previous, others] = await Promise.all([
+      this.snapshots.previousPrices(known, source, manager),
+      this.snapshots.otherSourcesPrices(known, source, since, manager),
+    ]);
+    const bySymbol = <T>(byId: Map<number, T>) =>
+      new Map(
+        [...ids].flatMap(([symbol, id]) =>
+          byId.has(id) ? [[symbol, byId.get(id)!] as const] : [],
+        ),
+      );
+    return detectAnomalies(
+      new Map(batch.snapshots.map((s) => [s.symbol, s.price])),
+      bySymbol(previous),
+      bySymbol(others),
+      this.config.ingestion.anomalyThresholdPercent,
+    );
   }
 }

@@ -45,6 +45,7 @@ export class PriceHistoryService {
         total_volume: toNumberOrNull(row.total_volume),
         timestamp: new Date(row.timestamp).toISOString(),
         source: row.source,
+        is_anomaly: row.is_anomaly,
       })),
       total,
     };

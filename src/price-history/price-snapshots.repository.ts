@@ -9,6 +9,8 @@ export interface SnapshotWrite {
   price: number;
   marketCap?: number | null;
   totalVolume?: number | null;
+  /** Why the price is not trusted, when it is not. */
+  anomaly?: string | null;
 }
 
 export interface SnapshotRow {
@@ -17,6 +19,7 @@ export interface SnapshotRow {
   price: string;
   market_cap: string | null;
   total_volume: string | null;
+  is_anomaly: boolean;
 }
 
 export interface SnapshotQuery {
@@ -38,10 +41,10 @@ export class PriceSnapshotsRepository {
   ): Promise<number> {
     if (rows.length === 0) return 0;
     const inserted = await manager.query<unknown[]>(
-      `INSERT INTO price_snapshots (asset_id, "timestamp", source, price, market_cap, total_volume)
-       SELECT a, to_timestamp(t / 1000.0), s, p, mc, tv
-       FROM UNNEST($1::integer[], $2::float8[], $3::varchar[], $4::numeric[], $5::numeric[], $6::numeric[])
-            AS u(a, t, s, p, mc, tv)
+      `INSERT INTO price_snapshots (asset_id, "timestamp", source, price, market_cap, total_volume, is_anomaly, anomaly_reason)
+       SELECT a, to_timestamp(t / 1000.0), s, p, mc, tv, r IS NOT NULL, r
+       FROM UNNEST($1::integer[], $2::float8[], $3::varchar[], $4::numeric[], $5::numeric[], $6::numeric[], $7::text[])
+            AS u(a, t, s, p, mc, tv, r)
        ON CONFLICT (asset_id, "timestamp", source) DO NOTHING
        RETURNING 1`,
       [
@@ -51,6 +54,7 @@ export class PriceSnapshotsRepository {
         pgNumbers(rows.map((r) => r.price)),
         pgNumbers(rows.map((r) => r.marketCap)),
         pgNumbers(rows.map((r) => r.totalVolume)),
+        pgTexts(rows.map((r) => r.anomaly)),
       ],
     );
     return inserted.length;
@@ -65,7 +69,7 @@ export class PriceSnapshotsRepository {
     const params = [assetId, query.from ?? null, query.to ?? null, query.source ?? null];
     const direction = query.order === 'asc' ? 'ASC' : 'DESC';
     const rows = await this.dataSource.query<SnapshotRow[]>(
-      `SELECT "timestamp", source, price, market_cap, total_volume FROM price_snapshots
+      `SELECT "timestamp", source, price, market_cap, total_volume, is_anomaly FROM price_snapshots
        WHERE ${where} ORDER BY "timestamp" ${direction}, source LIMIT $5`,
       [...params, query.limit],
     );
@@ -76,11 +80,46 @@ export class PriceSnapshotsRepository {
     return { rows, total: Number(count[0].total) };
   }
 
-  /** The newest snapshot of an asset, read backwards along the primary key. */
+  /** Each asset's newest trusted price from `source` (to compare a new price with). */
+  async previousPrices(
+    assetIds: number[],
+    source: string,
+    manager: EntityManager,
+  ): Promise<Map<number, number>> {
+    const rows = await manager.query<{ id: number; price: string }[]>(
+      `SELECT a.id, s.price FROM unnest($1::integer[]) AS a(id)
+       CROSS JOIN LATERAL (SELECT price FROM price_snapshots
+                           WHERE asset_id = a.id AND source = $2 AND NOT is_anomaly
+                           ORDER BY "timestamp" DESC LIMIT 1) AS s`,
+      [assetIds, source],
+    );
+    return new Map(rows.map((r) => [r.id, Number(r.price)]));
+  }
+
+  /** Each asset's newest trusted price from every other source since `since`. */
+  async otherSourcesPrices(
+    assetIds: number[],
+    source: string,
+    since: Date,
+    manager: EntityManager,
+  ): Promise<Map<number, number[]>> {
+    const rows = await manager.query<{ id: number; price: string }[]>(
+      `SELECT a.id, s.price FROM unnest($1::integer[]) AS a(id)
+       CROSS JOIN LATERAL (SELECT DISTINCT ON (source) price FROM price_snapshots
+                           WHERE asset_id = a.id AND source <> $2 AND "timestamp" >= $3 AND NOT is_anomaly
+                           ORDER BY source, "timestamp" DESC) AS s`,
+      [assetIds, source, since],
+    );
+    const prices = new Map<number, number[]>();
+    for (const row of rows) prices.set(row.id, [...(prices.get(row.id) ?? []), Number(row.price)]);
+    return prices;
+  }
+
+  /** The newest trusted snapshot of an asset, read backwards along the primary key. */
   async findLatest(assetId: number): Promise<SnapshotRow | null> {
     const rows = await this.dataSource.query<SnapshotRow[]>(
-      `SELECT "timestamp", source, price, market_cap, total_volume FROM price_snapshots
-       WHERE asset_id = $1 ORDER BY "timestamp" DESC LIMIT 1`,
+      `SELECT "timestamp", source, price, market_cap, total_volume, is_anomaly FROM price_snapshots
+       WHERE asset_id = $1 AND NOT is_anomaly ORDER BY "timestamp" DESC LIMIT 1`,
       [assetId],
     );
     return rows[0] ?? null;

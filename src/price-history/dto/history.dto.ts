@@ -36,6 +36,12 @@ export class HistoryPointDto {
 
   @ApiProperty({ example: 'coingecko' })
   source!: string;
+
+  @ApiProperty({
+    example: false,
+    description: 'true: flagged at ingestion (a jump or a disagreement between sources)',
+  })
+  is_anomaly!: boolean;
 }
 
 export class HistoryDto {

@@ -26,4 +26,11 @@ export class PriceSnapshotEntity {
 
   @Column({ name: 'total_volume', type: 'numeric', nullable: true })
   totalVolume!: string | null;
+
+  /** A jump or a disagreement with other sources: kept for review, not served as current. */
+  @Column({ name: 'is_anomaly', type: 'boolean', default: false })
+  isAnomaly!: boolean;
+
+  @Column({ name: 'anomaly_reason', type: 'text', nullable: true })
+  anomalyReason!: string | null;
 }

@@ -3,10 +3,12 @@ import { CreateApiKeys1795329449997 } from './1795329449997-CreateApiKeys';
 import { CreateMarketData1795330856396 } from './1795330856396-CreateMarketData';
 import { CreateIngestion1795334943952 } from './1795334943952-CreateIngestion';
 import { AddSnapshotAnomalies1795336717586 } from './1795336717586-AddSnapshotAnomalies';
+import { CreateIdempotencyKeys1795336959354 } from './1795336959354-CreateIdempotencyKeys';
 
 export const MIGRATIONS = [
   CreateApiKeys1795329449997,
   CreateMarketData1795330856396,
   CreateIngestion1795334943952,
   AddSnapshotAnomalies1795336717586,
+  CreateIdempotencyKeys1795336959354,
 ];

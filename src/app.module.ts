@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppController } from './app.controller';
 import { AuthModule } from './auth/auth.module';
 import { HttpCacheModule } from './common/cache/http-cache.module';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { ProblemDetailsFilter } from './common/filters/problem-details.filter';
 import { LoggingModule } from './common/logging/logging.module';
 import { createValidationPipe } from './common/pipes/validation.pipe';
@@ -30,6 +31,7 @@ export class AppModule {
         RedisModule,
         AuthModule,
         HttpCacheModule,
+        IdempotencyModule,
         MetricsModule,
         HealthModule,
         CryptocurrenciesModule,

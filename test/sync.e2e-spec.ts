@@ -9,10 +9,10 @@ const PROBLEM_JSON = /^application\/problem\+json/;
 describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
   let sut: TestApp;
 
-  const sync = (query = '', key: string | null = ADMIN_KEY) =>
+  const sync = (query = '', key: string | null = ADMIN_KEY, headers: Record<string, string> = {}) =>
     fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync${query}`, {
       method: 'POST',
-      headers: key === null ? {} : { 'X-API-Key': key },
+      headers: { ...(key === null ? {} : { 'X-API-Key': key }), ...headers },
     });
 
   beforeAll(async () => {
@@ -161,5 +161,61 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
     expect(failedBody.detail).toContain('ECONNREFUSED');
     expect(failedBody.run_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(timedOut.status).toBe(504);
+  });
+
+  describe('Idempotency-Key', () => {
+    it('replays the stored response to a retry without calling the provider again', async () => {
+      const fetchFile = jest.spyOn(sut.app.get(CsvProvider), 'fetch');
+
+      const first = await sync('', ADMIN_KEY, { 'Idempotency-Key': 'retry-1' });
+      const retry = await sync('', ADMIN_KEY, { 'Idempotency-Key': 'retry-1' });
+
+      expect(first.status).toBe(200);
+      expect(retry.status).toBe(200);
+      expect(retry.headers.get('idempotent-replayed')).toBe('true');
+      expect(await retry.json()).toEqual(await first.json());
+      expect(fetchFile).toHaveBeenCalledTimes(1);
+    });
+
+    it('answers 409 to a duplicate sent while the first is running, and to a key reused with other parameters', async () => {
+      const csv = sut.app.get(CsvProvider);
+      const fetchFile = csv.fetch.bind(csv);
+      jest.spyOn(csv, 'fetch').mockImplementation(async (signal) => {
+        await new Promise((r) => setTimeout(r, 300));
+        return fetchFile(signal);
+      });
+
+      const [first, duplicate] = await Promise.all([
+        sync('', ADMIN_KEY, { 'Idempotency-Key': 'dup-1' }),
+        new Promise((r) => setTimeout(r, 50)).then(() =>
+          sync('', ADMIN_KEY, { 'Idempotency-Key': 'dup-1' }),
+        ),
+      ]);
+      const reused = await sync('?wait=false', ADMIN_KEY, { 'Idempotency-Key': 'dup-1' });
+
+      expect([first.status, duplicate.status]).toEqual([200, 409]);
+      expect(((await duplicate.json()) as { detail: string }).detail).toContain(
+        'still in progress',
+      );
+      expect(reused.status).toBe(409);
+      expect(((await reused.json()) as { detail: string }).detail).toContain('other parameters');
+    });
+
+    it('frees the key when the request fails, so a retry runs', async () => {
+      jest.spyOn(sut.app.get(CsvProvider), 'fetch').mockRejectedValueOnce(new Error('temporary'));
+
+      const failed = await sync('', ADMIN_KEY, { 'Idempotency-Key': 'fail-1' });
+      const retried = await sync('', ADMIN_KEY, { 'Idempotency-Key': 'fail-1' });
+
+      expect(failed.status).toBe(502);
+      expect(retried.status).toBe(200);
+      expect(retried.headers.get('idempotent-replayed')).toBeNull();
+    });
+
+    it('rejects a malformed key', async () => {
+      const response = await sync('', ADMIN_KEY, { 'Idempotency-Key': 'x'.repeat(201) });
+
+      expect(response.status).toBe(400);
+    });
   });
 });

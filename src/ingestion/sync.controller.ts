@@ -1,6 +1,16 @@
-import { Controller, HttpCode, HttpStatus, Post, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiSecurity,
@@ -10,6 +20,7 @@ import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard, RequireRole } from '../auth/api-key.guard';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
+import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { ApiProblems } from '../common/http/api-problem.decorator';
 import type { ProviderName } from '../config/environment';
 import { SyncQuery, SyncResultDto } from './dto/sync.dto';
@@ -41,6 +52,7 @@ export class SyncController {
   constructor(
     private readonly jobs: IngestionJobsService,
     private readonly ingestion: IngestionService,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   @Post('sync')
@@ -53,19 +65,39 @@ export class SyncController {
     description: 'The run finished (success, partial or skipped)',
   })
   @ApiAcceptedResponse({ type: SyncResultDto, description: 'wait=false: the run started' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'A retry with the same key replays the stored response (Idempotent-Replayed: true); 409 while the first is running',
+  })
   @ApiProblems(400, 401, 403, 409, 502, 504)
   async sync(
     @Query() query: SyncQuery,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SyncResultDto> {
     const name = (query.provider ??
       this.ingestion.enabledProviders()[0]?.name ??
       'csv') as ProviderName;
-    const { run, done } = await this.jobs.start(name, 'manual', query.limit);
-    if (query.wait === false) {
-      void reply.status(HttpStatus.ACCEPTED);
-      return toResult(run);
+    const request = { provider: name, limit: query.limit ?? null, wait: query.wait ?? true };
+    const outcome = idempotencyKey
+      ? await this.idempotency.run('sync', idempotencyKey, request, () => this.execute(name, query))
+      : { replayed: false as const, result: await this.execute(name, query) };
+    if (outcome.replayed) {
+      void reply.status(outcome.status).header('idempotent-replayed', 'true');
+      return outcome.body as SyncResultDto;
     }
+    void reply.status(outcome.result.status);
+    return outcome.result.body;
+  }
+
+  private async execute(
+    name: ProviderName,
+    query: SyncQuery,
+  ): Promise<{ status: number; body: SyncResultDto }> {
+    const { run, done } = await this.jobs.start(name, 'manual', query.limit);
+    if (query.wait === false) return { status: HttpStatus.ACCEPTED, body: toResult(run) };
     const finished = await done;
     if (finished.status === 'failed') {
       const timedOut = finished.details?.error_kind === 'timeout';
@@ -75,6 +107,6 @@ export class SyncController {
         { extensions: { run_id: finished.id, provider: finished.source } },
       );
     }
-    return toResult(finished);
+    return { status: HttpStatus.OK, body: toResult(finished) };
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { ProviderHttpClient } from './http-client';
+import { HttpListingProvider } from './http-listing-provider';
 import { date, normaliseListing, num, str, type JsonType } from './listing-normaliser';
-import type { FetchedPayload, MarketDataProvider, NormalisedBatch } from './market-data-provider';
+import type { FetchedPayload, NormalisedBatch } from './market-data-provider';
 
 const PAGE_SIZE = 250;
 const DEFAULT_LIMIT = 100;
@@ -25,23 +25,14 @@ const EXPECTED: Record<string, JsonType> = {
  * 1h/24h/7d/30d changes. COINGECKO_API_KEY is sent as the demo or pro key header.
  */
 @Injectable()
-export class CoinGeckoProvider implements MarketDataProvider {
+export class CoinGeckoProvider extends HttpListingProvider {
   readonly name = 'coingecko' as const;
-  private readonly http: ProviderHttpClient;
 
-  constructor(private readonly config: AppConfig) {
-    this.http = new ProviderHttpClient({
-      provider: 'CoinGecko',
-      timeoutMs: config.ingestion.timeoutMs,
-      requestsPerMinute: REQUESTS_PER_MINUTE,
-    });
+  constructor(config: AppConfig) {
+    super(config, 'CoinGecko', REQUESTS_PER_MINUTE);
   }
 
-  unavailableReason(): string | null {
-    return null;
-  }
-
-  async fetch(signal: AbortSignal, limit = DEFAULT_LIMIT): Promise<FetchedPayload> {
+  override async fetch(signal: AbortSignal, limit = DEFAULT_LIMIT): Promise<FetchedPayload> {
     const { baseUrl, apiKey } = this.config.ingestion.coingecko;
     const headers: Record<string, string> = {};
     if (apiKey)
@@ -65,7 +56,7 @@ export class CoinGeckoProvider implements MarketDataProvider {
     return { source: this.name, fetchedAt: new Date(), payload: coins.slice(0, limit) };
   }
 
-  normalise(fetched: FetchedPayload): NormalisedBatch {
+  override normalise(fetched: FetchedPayload): NormalisedBatch {
     return normaliseListing(
       fetched.payload as unknown[],
       EXPECTED,

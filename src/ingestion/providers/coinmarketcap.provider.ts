@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { ProviderHttpClient } from './http-client';
+import { HttpListingProvider } from './http-listing-provider';
 import { at, date, normaliseListing, num, str, type JsonType } from './listing-normaliser';
-import type { FetchedPayload, MarketDataProvider, NormalisedBatch } from './market-data-provider';
+import type { FetchedPayload, NormalisedBatch } from './market-data-provider';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 5_000;
@@ -28,25 +28,20 @@ const EXPECTED: Record<string, JsonType> = {
  * are skipped, not failed.
  */
 @Injectable()
-export class CoinMarketCapProvider implements MarketDataProvider {
+export class CoinMarketCapProvider extends HttpListingProvider {
   readonly name = 'coinmarketcap' as const;
-  private readonly http: ProviderHttpClient;
 
-  constructor(private readonly config: AppConfig) {
-    this.http = new ProviderHttpClient({
-      provider: 'CoinMarketCap',
-      timeoutMs: config.ingestion.timeoutMs,
-      requestsPerMinute: REQUESTS_PER_MINUTE,
-    });
+  constructor(config: AppConfig) {
+    super(config, 'CoinMarketCap', REQUESTS_PER_MINUTE);
   }
 
-  unavailableReason(): string | null {
+  override unavailableReason(): string | null {
     return this.config.ingestion.coinmarketcap.apiKey
       ? null
       : 'not configured: set COINMARKETCAP_API_KEY';
   }
 
-  async fetch(signal: AbortSignal, limit = DEFAULT_LIMIT): Promise<FetchedPayload> {
+  override async fetch(signal: AbortSignal, limit = DEFAULT_LIMIT): Promise<FetchedPayload> {
     const { baseUrl, apiKey } = this.config.ingestion.coinmarketcap;
     const url = new URL(`${baseUrl.replace(/\/$/, '')}/v1/cryptocurrency/listings/latest`);
     url.search = new URLSearchParams({
@@ -61,7 +56,7 @@ export class CoinMarketCapProvider implements MarketDataProvider {
     return { source: this.name, fetchedAt: new Date(), payload: body };
   }
 
-  normalise(fetched: FetchedPayload): NormalisedBatch {
+  override normalise(fetched: FetchedPayload): NormalisedBatch {
     return normaliseListing(
       at(fetched.payload, 'data') as unknown[],
       EXPECTED,

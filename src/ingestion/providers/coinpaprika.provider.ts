@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { ProviderHttpClient } from './http-client';
+import { HttpListingProvider } from './http-listing-provider';
 import { at, date, normaliseListing, num, str, type JsonType } from './listing-normaliser';
-import type { FetchedPayload, MarketDataProvider, NormalisedBatch } from './market-data-provider';
+import type { FetchedPayload, NormalisedBatch } from './market-data-provider';
 
 const DEFAULT_LIMIT = 100;
 /** The free plan allows 20,000 calls a month; a few a minute is plenty. */
@@ -22,23 +22,14 @@ const EXPECTED: Record<string, JsonType> = {
 
 /** CoinPaprika `/v1/tickers` (all coins in one response, USD quotes), best-ranked first. */
 @Injectable()
-export class CoinPaprikaProvider implements MarketDataProvider {
+export class CoinPaprikaProvider extends HttpListingProvider {
   readonly name = 'coinpaprika' as const;
-  private readonly http: ProviderHttpClient;
 
-  constructor(private readonly config: AppConfig) {
-    this.http = new ProviderHttpClient({
-      provider: 'CoinPaprika',
-      timeoutMs: config.ingestion.timeoutMs,
-      requestsPerMinute: REQUESTS_PER_MINUTE,
-    });
+  constructor(config: AppConfig) {
+    super(config, 'CoinPaprika', REQUESTS_PER_MINUTE);
   }
 
-  unavailableReason(): string | null {
-    return null;
-  }
-
-  async fetch(signal: AbortSignal, limit = DEFAULT_LIMIT): Promise<FetchedPayload> {
+  override async fetch(signal: AbortSignal, limit = DEFAULT_LIMIT): Promise<FetchedPayload> {
     const url = new URL(
       `${this.config.ingestion.coinpaprika.baseUrl.replace(/\/$/, '')}/v1/tickers`,
     );
@@ -56,7 +47,7 @@ export class CoinPaprikaProvider implements MarketDataProvider {
     };
   }
 
-  normalise(fetched: FetchedPayload): NormalisedBatch {
+  override normalise(fetched: FetchedPayload): NormalisedBatch {
     return normaliseListing(
       fetched.payload as unknown[],
       EXPECTED,

@@ -1,0 +1,30 @@
+import type { AppConfig } from '../../config/app-config';
+import type { ProviderName } from '../../config/environment';
+import { ProviderHttpClient } from './http-client';
+import type { FetchedPayload, MarketDataProvider, NormalisedBatch } from './market-data-provider';
+
+/** What the HTTP listing sources share: an HTTP client bounded by PROVIDER_TIMEOUT_MS and
+ * the source's own request budget. */
+export abstract class HttpListingProvider implements MarketDataProvider {
+  abstract readonly name: ProviderName;
+  protected readonly http: ProviderHttpClient;
+
+  protected constructor(
+    protected readonly config: AppConfig,
+    label: string,
+    requestsPerMinute: number,
+  ) {
+    this.http = new ProviderHttpClient({
+      provider: label,
+      timeoutMs: config.ingestion.timeoutMs,
+      requestsPerMinute,
+    });
+  }
+
+  unavailableReason(): string | null {
+    return null;
+  }
+
+  abstract fetch(signal: AbortSignal, limit?: number): Promise<FetchedPayload>;
+  abstract normalise(fetched: FetchedPayload): NormalisedBatch;
+}

@@ -1,5 +1,6 @@
 // The environment contract (ARCHITECTURE.md, "Configuration contract"): every variable the
 // service reads, with its default and its validation rule. Validated once at boot.
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -46,6 +47,22 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
 const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 
+/** A whole number in [min, max] (max optional); `message` replaces the default messages. */
+function IntegerVar(min: number, max?: number, message?: string): PropertyDecorator {
+  const options = message ? { message } : {};
+  return applyDecorators(
+    Transform(toInteger),
+    IsInt(options),
+    Min(min, options),
+    ...(max === undefined ? [] : [Max(max, options)]),
+  );
+}
+
+/** true/false (also 1/0, yes/no, on/off). */
+function BooleanVar(): PropertyDecorator {
+  return applyDecorators(Transform(toBoolean), IsBoolean({ message: 'must be true or false' }));
+}
+
 const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s/]+(\/[^\s]*)?$/;
 const REDIS_URL = /^rediss?:\/\/[^\s]+$/;
 const HTTP_URL_OPTIONS = {
@@ -59,10 +76,7 @@ export class Environment {
   @IsIn(NODE_ENVS)
   NODE_ENV: NodeEnv = 'development';
 
-  @Transform(toInteger)
-  @IsInt({ message: 'must be an integer between 0 and 65535' })
-  @Min(0, { message: 'must be an integer between 0 and 65535' })
-  @Max(65535, { message: 'must be an integer between 0 and 65535' })
+  @IntegerVar(0, 65535, 'must be an integer between 0 and 65535')
   PORT = 3000;
 
   @IsString()
@@ -77,22 +91,13 @@ export class Environment {
   @MinLength(1)
   PGLITE_DATA_DIR = './data/pglite';
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IntegerVar(1, 200)
   DB_POOL_SIZE = 10;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(100)
-  @Max(60_000)
+  @IntegerVar(100, 60_000)
   DB_CONNECT_TIMEOUT_MS = 2_000;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntegerVar(100, 600_000)
   DB_STATEMENT_TIMEOUT_MS = 10_000;
 
   @IsOptional()
@@ -102,26 +107,16 @@ export class Environment {
   @Matches(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'must be 1 to 40 letters, digits, _ . or -' })
   REDIS_KEY_PREFIX = 'cma';
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(86_400)
+  @IntegerVar(1, 86_400)
   CACHE_TTL_SECONDS = 300;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(86_400)
+  @IntegerVar(1, 86_400)
   PRICE_STALE_SECONDS = 300;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
+  @IntegerVar(1)
   RATE_LIMIT_PER_MINUTE = 100;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
+  @IntegerVar(1)
   SYNC_RATE_LIMIT_PER_MINUTE = 10;
 
   @IsOptional()
@@ -134,26 +129,16 @@ export class Environment {
   @IsString()
   CORS_ORIGINS?: string;
 
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'must be true or false' })
+  @BooleanVar()
   TRUST_PROXY = false;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1_024)
-  @Max(10 * 1024 * 1024)
+  @IntegerVar(1_024, 10 * 1024 * 1024)
   BODY_LIMIT_BYTES = 100 * 1024;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(100)
-  @Max(120_000)
+  @IntegerVar(100, 120_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(100)
-  @Max(2_000)
+  @IntegerVar(100, 2_000)
   HEALTH_CHECK_TIMEOUT_MS = 2_000;
 
   @IsString()
@@ -165,35 +150,22 @@ export class Environment {
   )
   INGESTION_PROVIDERS = 'coingecko,binance,csv';
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(100)
-  @Max(60_000)
+  @IntegerVar(100, 60_000)
   PROVIDER_TIMEOUT_MS = 10_000;
 
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'must be true or false' })
+  @BooleanVar()
   INGESTION_SCHEDULE = true;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
+  @IntegerVar(1, 10_000)
   ANOMALY_THRESHOLD_PERCENT = 50;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(60)
+  @IntegerVar(60)
   INGESTION_STALE_AFTER_SECONDS = 900;
 
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(3_650)
+  @IntegerVar(1, 3_650)
   RETENTION_DAYS = 365;
 
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'must be true or false' })
+  @BooleanVar()
   SYNC_ON_STARTUP = true;
 
   @IsUrl(HTTP_URL_OPTIONS)
@@ -223,8 +195,7 @@ export class Environment {
   @MinLength(1)
   CSV_IMPORT_PATH = './data/crypto_prices.csv';
 
-  @Transform(toBoolean)
-  @IsBoolean({ message: 'must be true or false' })
+  @BooleanVar()
   MARKET_SIMULATOR = false;
 
   @IsIn(LOG_LEVELS)

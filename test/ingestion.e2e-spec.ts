@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { IngestionService } from '../src/ingestion/ingestion.service';
+import { PriceBus, type PriceUpdated } from '../src/price-history/price-bus';
 import { PriceSnapshotsRepository } from '../src/price-history/price-snapshots.repository';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -36,6 +37,17 @@ describe('Ingestion: CSV source, runs, stats (e2e)', () => {
     };
   };
   const ingest = () => sut.app.get(IngestionService).run('csv', 'manual');
+  /** Runs `work` and returns what the price bus carried meanwhile. */
+  const published = async (work: () => Promise<unknown>): Promise<PriceUpdated[]> => {
+    const events: PriceUpdated[] = [];
+    const subscription = sut.app.get(PriceBus).prices$.subscribe((e) => events.push(e));
+    try {
+      await work();
+    } finally {
+      subscription.unsubscribe();
+    }
+    return events;
+  };
   const count = async (table: string) =>
     Number(
       (
@@ -130,9 +142,20 @@ describe('Ingestion: CSV source, runs, stats (e2e)', () => {
       'ETH,Ethereum,3500,4.2e11,2e10,2026-11-20T00:00:00Z',
     );
 
-    const run = await ingest();
+    let run!: Awaited<ReturnType<typeof ingest>>;
+    const events = await published(async () => (run = await ingest()));
 
     expect(run).toMatchObject({ status: 'partial', anomalyCount: 1 });
+    expect(events).toEqual([
+      {
+        symbol: 'ETH',
+        price: 3500,
+        change24h: null,
+        volume24h: 2e10,
+        timestamp: Date.parse('2026-11-20T00:00:00Z'),
+        source: 'csv',
+      },
+    ]);
     expect(run.details.anomalies).toEqual([
       { symbol: 'BTC', reason: 'moved 206.1% from its previous price 98000' },
     ]);
@@ -174,7 +197,8 @@ describe('Ingestion: CSV source, runs, stats (e2e)', () => {
     const snapshots = sut.app.get(PriceSnapshotsRepository);
     const failing = jest.spyOn(snapshots, 'insert').mockRejectedValueOnce(new Error('disk full'));
 
-    const run = await ingest();
+    let run!: Awaited<ReturnType<typeof ingest>>;
+    const events = await published(async () => (run = await ingest()));
     failing.mockRestore();
 
     const [checkpointAfter] = await sut.app
@@ -183,6 +207,7 @@ describe('Ingestion: CSV source, runs, stats (e2e)', () => {
     expect(run).toMatchObject({ status: 'failed', error: 'disk full' });
     expect((await get('/api/v1/cryptocurrencies/DOT')).status).toBe(404);
     expect(checkpointAfter).toEqual(checkpointBefore);
+    expect(events).toEqual([]);
   });
 
   it('records a missing or malformed file as a failed run', async () => {

@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import type { ProviderName } from '../config/environment';
 import { AssetsRepository } from '../cryptocurrencies/assets.repository';
 import { LatestPriceStore } from '../price-history/latest-price.store';
+import { PriceBus, type PriceUpdated } from '../price-history/price-bus';
 import { PriceSnapshotsRepository } from '../price-history/price-snapshots.repository';
 import type { IngestionRunEntity, RunTrigger } from './entities/ingestion-run.entity';
 import { IngestionRepository } from './ingestion.repository';
@@ -26,7 +27,8 @@ const OTHER_SOURCES_WINDOW_MS = 3_600_000;
 /**
  * The ingestion pipeline for one source: fetch (each request bounded by PROVIDER_TIMEOUT_MS) → store the raw payload →
  * normalise (bad records rejected and counted) → write assets, snapshots and the checkpoint
- * in one transaction → after commit, refresh the latest prices and invalidate the cache.
+ * in one transaction → after commit, refresh the latest prices, invalidate the cache and
+ * publish the trusted prices on the price bus.
  * Every run is recorded, whatever its outcome.
  */
 @Injectable()
@@ -42,6 +44,7 @@ export class IngestionService {
     private readonly snapshots: PriceSnapshotsRepository,
     private readonly latestPrices: LatestPriceStore,
     private readonly cacheVersions: CacheVersionsService,
+    private readonly priceBus: PriceBus,
   ) {}
 
   /** Enabled sources (INGESTION_PROVIDERS, in priority order) that this build implements. */
@@ -118,16 +121,20 @@ export class IngestionService {
       });
 
       // Anomalous prices are stored (flagged) but never become the current or latest price.
-      const trusted = batch.snapshots.filter((s) => !written.anomalies.has(s.symbol));
-      await this.latestPrices.set(
-        trusted.map((s) => ({
+      const assetsBySymbol = new Map(batch.assets.map((a) => [a.symbol, a]));
+      const trusted: PriceUpdated[] = batch.snapshots
+        .filter((s) => !written.anomalies.has(s.symbol))
+        .map((s) => ({
           symbol: s.symbol,
           price: s.price,
+          change24h: assetsBySymbol.get(s.symbol)?.priceChangePercentage24h ?? null,
+          volume24h: s.totalVolume,
           timestamp: s.timestamp.getTime(),
           source: provider.name,
-        })),
-      );
+        }));
+      await this.latestPrices.set(trusted);
       await this.cacheVersions.invalidateSymbols(trusted.map((s) => s.symbol));
+      this.priceBus.publishPrices(trusted);
 
       return this.runs.finishRun(run, {
         status:

@@ -8,6 +8,7 @@ import { CandleEntity } from './entities/candle.entity';
 import { PriceSnapshotEntity } from './entities/price-snapshot.entity';
 import { LatestPriceStore } from './latest-price.store';
 import { OhlcService } from './ohlc.service';
+import { PriceBus } from './price-bus';
 import { PriceHistoryController } from './price-history.controller';
 import { PriceHistoryService } from './price-history.service';
 import { PriceSnapshotsRepository } from './price-snapshots.repository';
@@ -24,7 +25,8 @@ import { PriceSnapshotsRepository } from './price-snapshots.repository';
     CandlesRepository,
     PriceSnapshotsRepository,
     LatestPriceStore,
+    PriceBus,
   ],
-  exports: [CandlesRepository, PriceSnapshotsRepository, LatestPriceStore],
+  exports: [CandlesRepository, PriceSnapshotsRepository, LatestPriceStore, PriceBus],
 })
 export class PriceHistoryModule {}

@@ -4,6 +4,7 @@ import { CreateMarketData1795330856396 } from './1795330856396-CreateMarketData'
 import { CreateIngestion1795334943952 } from './1795334943952-CreateIngestion';
 import { AddSnapshotAnomalies1795336717586 } from './1795336717586-AddSnapshotAnomalies';
 import { CreateIdempotencyKeys1795336959354 } from './1795336959354-CreateIdempotencyKeys';
+import { AddStreamTrigger1795900000000 } from './1795900000000-AddStreamTrigger';
 
 export const MIGRATIONS = [
   CreateApiKeys1795329449997,
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateIngestion1795334943952,
   AddSnapshotAnomalies1795336717586,
   CreateIdempotencyKeys1795336959354,
+  AddStreamTrigger1795900000000,
 ];

@@ -31,7 +31,13 @@ describe(loadAppConfig.name, () => {
     expect(sut.rateLimit).toEqual({ perMinute: 100, syncPerMinute: 10 });
     expect(sut.ingestion.providers).toEqual(['coingecko', 'binance', 'csv']);
     expect(sut.ingestion.syncOnStartup).toBe(true);
-    expect(sut.ingestion.marketSimulator).toBe(false);
+    expect(sut.ingestion.simulator).toEqual({
+      enabled: false,
+      symbols: ['BTC', 'ETH', 'SOL', 'BNB', 'XRP', 'ADA', 'DOGE', 'AVAX'],
+      tradesPerSecond: 20,
+    });
+    expect(sut.ingestion.binance).toMatchObject({ stream: true, wsMaxAgeMs: 82_800_000 });
+    expect(sut.ingestion.binance.symbols).toHaveLength(20);
     expect(sut.ingestion.coingecko.baseUrl).toBe('https://api.coingecko.com/api/v3');
     expect(sut.ingestion.binance.wsUrl).toBe('wss://stream.binance.com:9443');
     expect(sut.log.level).toBe('info');
@@ -44,6 +50,7 @@ describe(loadAppConfig.name, () => {
       REDIS_URL: 'redis://cache:6379/0',
       SYNC_ON_STARTUP: 'false',
       MARKET_SIMULATOR: 'yes',
+      SIMULATOR_SYMBOLS: 'btc, eth,BTC',
       INGESTION_PROVIDERS: ' binance , csv,binance ',
       CORS_ORIGINS: 'https://a.example, https://b.example',
       CACHE_TTL_SECONDS: '60',
@@ -53,7 +60,7 @@ describe(loadAppConfig.name, () => {
     expect(sut.database.url).toBe('postgres://app:secret@db:5432/market');
     expect(sut.redis.url).toBe('redis://cache:6379/0');
     expect(sut.ingestion.syncOnStartup).toBe(false);
-    expect(sut.ingestion.marketSimulator).toBe(true);
+    expect(sut.ingestion.simulator).toMatchObject({ enabled: true, symbols: ['BTC', 'ETH'] });
     expect(sut.ingestion.providers).toEqual(['binance', 'csv']);
     expect(sut.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(sut.cache.ttlSeconds).toBe(60);
@@ -76,6 +83,9 @@ describe(loadAppConfig.name, () => {
     ['REDIS_URL', 'localhost:6379'],
     ['SYNC_ON_STARTUP', 'maybe'],
     ['INGESTION_PROVIDERS', 'coingecko,kraken'],
+    ['BINANCE_SYMBOLS', 'BTC,ETH-USD'],
+    ['SIMULATOR_SYMBOLS', ''.padEnd(21, 'X')],
+    ['LIVE_FLUSH_MS', '10'],
     ['LOG_LEVEL', 'loud'],
     ['NODE_ENV', 'staging'],
     ['COINGECKO_BASE_URL', 'ftp://example.com'],

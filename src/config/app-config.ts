@@ -67,11 +67,20 @@ export abstract class AppConfig {
     /** A price moving more than this (%) from its previous value or other sources is flagged. */
     anomalyThresholdPercent: number;
     csvImportPath: string;
-    marketSimulator: boolean;
+    /** Live trades (stream, simulator) are written and published this often. */
+    liveFlushMs: number;
+    simulator: { enabled: boolean; symbols: string[]; tradesPerSecond: number };
     coingecko: ProviderEndpoint;
     coinmarketcap: ProviderEndpoint;
     coinpaprika: ProviderEndpoint;
-    binance: ProviderEndpoint & { wsUrl: string };
+    binance: ProviderEndpoint & {
+      wsUrl: string;
+      /** Base assets (upper case); each is traded as `<SYMBOL>USDT`. */
+      symbols: string[];
+      stream: boolean;
+      backfillMinutes: number;
+      wsMaxAgeMs: number;
+    };
   };
   abstract readonly log: { level: LogLevel };
 }
@@ -96,6 +105,10 @@ function parseList(value: string): string[] {
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
 }
+
+const parseSymbols = (value: string): string[] => [
+  ...new Set(parseList(value).map((s) => s.toUpperCase())),
+];
 
 /**
  * Validates the environment and returns the typed configuration, or throws a
@@ -158,11 +171,23 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
       retentionDays: env.RETENTION_DAYS,
       anomalyThresholdPercent: env.ANOMALY_THRESHOLD_PERCENT,
       csvImportPath: env.CSV_IMPORT_PATH,
-      marketSimulator: env.MARKET_SIMULATOR,
+      liveFlushMs: env.LIVE_FLUSH_MS,
+      simulator: {
+        enabled: env.MARKET_SIMULATOR,
+        symbols: parseSymbols(env.SIMULATOR_SYMBOLS),
+        tradesPerSecond: env.SIMULATOR_TRADES_PER_SECOND,
+      },
       coingecko: { baseUrl: env.COINGECKO_BASE_URL, apiKey: env.COINGECKO_API_KEY },
       coinmarketcap: { baseUrl: env.COINMARKETCAP_BASE_URL, apiKey: env.COINMARKETCAP_API_KEY },
       coinpaprika: { baseUrl: env.COINPAPRIKA_BASE_URL },
-      binance: { baseUrl: env.BINANCE_BASE_URL, wsUrl: env.BINANCE_WS_URL },
+      binance: {
+        baseUrl: env.BINANCE_BASE_URL,
+        wsUrl: env.BINANCE_WS_URL,
+        symbols: parseSymbols(env.BINANCE_SYMBOLS),
+        stream: env.BINANCE_STREAM,
+        backfillMinutes: env.BINANCE_BACKFILL_MINUTES,
+        wsMaxAgeMs: env.BINANCE_WS_MAX_AGE_SECONDS * 1_000,
+      },
     },
     log: { level: env.LOG_LEVEL },
   };

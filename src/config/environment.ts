@@ -63,6 +63,13 @@ function BooleanVar(): PropertyDecorator {
   return applyDecorators(Transform(toBoolean), IsBoolean({ message: 'must be true or false' }));
 }
 
+/** A comma-separated list of 1–20 letter-or-digit symbols. */
+function SymbolListVar(): PropertyDecorator {
+  return Matches(/^\s*[A-Za-z0-9]{1,20}(\s*,\s*[A-Za-z0-9]{1,20})*\s*$/, {
+    message: 'must be a comma-separated list of symbols (1–20 letters or digits each)',
+  });
+}
+
 const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s/]+(\/[^\s]*)?$/;
 const REDIS_URL = /^rediss?:\/\/[^\s]+$/;
 const HTTP_URL_OPTIONS = {
@@ -195,8 +202,35 @@ export class Environment {
   @MinLength(1)
   CSV_IMPORT_PATH = './data/crypto_prices.csv';
 
+  /** Base assets whose `<SYMBOL>USDT` pairs Binance serves: ticker, klines, live stream. */
+  @SymbolListVar()
+  BINANCE_SYMBOLS =
+    'BTC,ETH,BNB,SOL,XRP,DOGE,ADA,TRX,AVAX,LINK,DOT,LTC,BCH,UNI,ATOM,XLM,NEAR,FIL,APT,ARB';
+
+  @BooleanVar()
+  BINANCE_STREAM = true;
+
+  /** How far back the first kline catch-up of a symbol reaches. */
+  @IntegerVar(1, 525_600)
+  BINANCE_BACKFILL_MINUTES = 1_440;
+
+  /** Binance cuts stream connections at 24 h; reconnect (and backfill) before that. */
+  @IntegerVar(1, 86_000)
+  BINANCE_WS_MAX_AGE_SECONDS = 82_800;
+
+  /** Live trades (stream, simulator) are written and published at this interval. */
+  @IntegerVar(50, 60_000)
+  LIVE_FLUSH_MS = 1_000;
+
   @BooleanVar()
   MARKET_SIMULATOR = false;
+
+  @SymbolListVar()
+  SIMULATOR_SYMBOLS = 'BTC,ETH,SOL,BNB,XRP,ADA,DOGE,AVAX';
+
+  /** Per symbol. */
+  @IntegerVar(1, 10_000)
+  SIMULATOR_TRADES_PER_SECOND = 20;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';

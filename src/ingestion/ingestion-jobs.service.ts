@@ -77,15 +77,28 @@ export class IngestionJobsService implements OnApplicationBootstrap, BeforeAppli
    * A scheduled job's run of one source: every instance's cron fires, the advisory lock lets
    * one in, and a run already recorded for this slot (by any instance) makes it a no-op.
    */
-  async runScheduled(
+  runScheduled(
     name: ProviderName,
     job: string,
     slotStart: Date,
     limit: number,
   ): Promise<IngestionRunEntity | null> {
-    const outcome = this.locks.withLock(`ingestion:${name}`, async () => {
-      if (await this.runs.hasJobRunSince(name, job, slotStart)) return null;
-      return this.ingestion.execute(await this.ingestion.begin(name, 'schedule', job), limit);
+    return this.runScheduledJob(`ingestion:${name}`, name, job, slotStart, async () =>
+      this.ingestion.execute(await this.ingestion.begin(name, 'schedule', job), limit),
+    );
+  }
+
+  /** Any scheduled job of a source: under `lock`, once per slot across instances. */
+  async runScheduledJob(
+    lock: string,
+    source: ProviderName,
+    job: string,
+    slotStart: Date,
+    work: () => Promise<IngestionRunEntity>,
+  ): Promise<IngestionRunEntity | null> {
+    const outcome = this.locks.withLock(lock, async () => {
+      if (await this.runs.hasJobRunSince(source, job, slotStart)) return null;
+      return work();
     });
     this.track(outcome);
     const result = await outcome;

@@ -15,6 +15,11 @@ import { CoinGeckoProvider } from './providers/coingecko.provider';
 import { CoinMarketCapProvider } from './providers/coinmarketcap.provider';
 import { CoinPaprikaProvider } from './providers/coinpaprika.provider';
 import { CsvProvider } from './providers/csv.provider';
+import { BinanceProvider } from './providers/binance.provider';
+import { BinanceStreamService } from './live/binance-stream.service';
+import { KlineSyncService } from './live/kline-sync.service';
+import { LiveFeedFactory } from './live/live-feed';
+import { MarketSimulatorService } from './live/market-simulator.service';
 import { SyncController } from './sync.controller';
 import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/market-data-provider';
 
@@ -31,15 +36,26 @@ import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/mark
     CoinGeckoProvider,
     CoinMarketCapProvider,
     CoinPaprikaProvider,
+    BinanceProvider,
     {
       provide: MARKET_DATA_PROVIDERS,
-      inject: [CsvProvider, CoinGeckoProvider, CoinMarketCapProvider, CoinPaprikaProvider],
+      inject: [
+        CsvProvider,
+        CoinGeckoProvider,
+        CoinMarketCapProvider,
+        CoinPaprikaProvider,
+        BinanceProvider,
+      ],
       useFactory: (...providers: MarketDataProvider[]) => providers,
     },
     IngestionRepository,
     IngestionService,
     IngestionJobsService,
     IngestionScheduler,
+    LiveFeedFactory,
+    KlineSyncService,
+    BinanceStreamService,
+    MarketSimulatorService,
   ],
   exports: [IngestionService, IngestionRepository, IngestionScheduler],
 })

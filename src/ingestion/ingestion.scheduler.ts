@@ -5,6 +5,8 @@ import { AdvisoryLockService } from '../database/advisory-lock.service';
 import { IngestionJobsService } from './ingestion-jobs.service';
 import { IngestionRepository } from './ingestion.repository';
 import { IngestionService } from './ingestion.service';
+import { KLINES_LOCK } from './live/binance-stream.service';
+import { KLINES_JOB, KlineSyncService } from './live/kline-sync.service';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -27,6 +29,7 @@ export class IngestionScheduler {
     private readonly jobs: IngestionJobsService,
     private readonly runs: IngestionRepository,
     private readonly locks: AdvisoryLockService,
+    private readonly klines: KlineSyncService,
   ) {}
 
   @Cron('0 */5 * * * *', { name: 'ingestion:top-50' })
@@ -38,6 +41,28 @@ export class IngestionScheduler {
   @Cron('0 2 * * * *', { name: 'ingestion:top-200' })
   syncTop200(): Promise<void> {
     return this.syncListings('top-200', 200, slot(Date.now(), 60 * MINUTE));
+  }
+
+  /**
+   * Ten seconds into every minute (the previous minute has closed at Binance by then): the
+   * tracked symbols' klines from their checkpoints, so candles have no holes even when no
+   * stream runs here.
+   */
+  @Cron('10 * * * * *', { name: 'ingestion:binance-klines' })
+  async syncKlines(): Promise<void> {
+    if (!this.config.ingestion.schedule || !this.config.ingestion.providers.includes('binance'))
+      return;
+    try {
+      await this.jobs.runScheduledJob(
+        KLINES_LOCK,
+        'binance',
+        KLINES_JOB,
+        slot(Date.now(), MINUTE),
+        async () => this.klines.execute(await this.klines.begin('schedule')),
+      );
+    } catch (error) {
+      this.logger.warn(`klines not run: ${String(error)}`);
+    }
   }
 
   @Cron('0 30 3 * * *', { name: 'ingestion:retention' })

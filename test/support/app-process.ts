@@ -21,6 +21,7 @@ export function spawnApp(env: Record<string, string>): AppProcess {
       NODE_ENV: 'test',
       SYNC_ON_STARTUP: 'false',
       INGESTION_SCHEDULE: 'false',
+      BINANCE_STREAM: 'false',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

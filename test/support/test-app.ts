@@ -50,6 +50,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SYNC_ON_STARTUP: 'false',
     INGESTION_SCHEDULE: 'false',
+    BINANCE_STREAM: 'false',
     // Suites share the Redis server but not a database: keep their keys apart.
     REDIS_KEY_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     ...(serverRedisUrl ? { REDIS_URL: serverRedisUrl } : {}),

@@ -1,13 +1,13 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const RUN_TRIGGERS = ['startup', 'schedule', 'manual'] as const;
+export const RUN_TRIGGERS = ['startup', 'schedule', 'manual', 'stream'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 export const RUN_STATUSES = ['running', 'success', 'partial', 'failed', 'skipped'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** One attempt to ingest one source: what was fetched, written, skipped, and how it ended. */
 @Entity({ name: 'ingestion_runs' })
-@Check('ingestion_runs_trigger_check', `trigger IN ('startup', 'schedule', 'manual')`)
+@Check('ingestion_runs_trigger_check', `trigger IN ('startup', 'schedule', 'manual', 'stream')`)
 @Check(
   'ingestion_runs_status_check',
   `status IN ('running', 'success', 'partial', 'failed', 'skipped')`,

@@ -23,7 +23,7 @@ export interface HttpClientOptions {
   requestsPerMinute: number;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
+export const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error);
     const timer = setTimeout(resolve, ms);
@@ -45,7 +45,19 @@ export class ProviderHttpClient {
 
   constructor(private readonly options: HttpClientOptions) {}
 
-  async getJson(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<unknown> {
+  /**
+   * GETs JSON. `beforeAttempt` runs before every attempt (a provider's own budget, e.g.
+   * Binance request weight); `onHeaders` sees every response's headers.
+   */
+  async getJson(
+    url: URL,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+    hooks: {
+      beforeAttempt?: (signal: AbortSignal) => Promise<void>;
+      onHeaders?: (headers: Headers) => void;
+    } = {},
+  ): Promise<unknown> {
     const {
       provider,
       timeoutMs = 10_000,
@@ -56,6 +68,7 @@ export class ProviderHttpClient {
     const call = `${provider} GET ${url.pathname}`;
     for (let attempt = 0; ; attempt++) {
       await this.takeBudget(signal);
+      await hooks.beforeAttempt?.(signal);
       let response: Response;
       try {
         response = await fetch(url, {
@@ -82,6 +95,7 @@ export class ProviderHttpClient {
         await sleep(baseDelayMs * 2 ** attempt, signal);
         continue;
       }
+      hooks.onHeaders?.(response.headers);
       if (response.ok) {
         const text = await response.text();
         try {

@@ -1,0 +1,192 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CacheVersionsService } from '../../common/cache/cache-versions.service';
+import { AppConfig } from '../../config/app-config';
+import { AssetsRepository } from '../../cryptocurrencies/assets.repository';
+import { CandlesRepository } from '../../price-history/candles.repository';
+import { PriceBus, type CandleUpdated } from '../../price-history/price-bus';
+import type { IngestionRunEntity, RunTrigger } from '../entities/ingestion-run.entity';
+import { IngestionRepository } from '../ingestion.repository';
+import { assetName } from '../known-assets';
+import { BinanceProvider, KLINES_PAGE_SIZE, type Kline } from '../providers/binance.provider';
+import type { RejectedRecord } from '../providers/market-data-provider';
+
+const MINUTE = 60_000;
+/** Per symbol and run: 10 pages are a week of minutes; a longer gap takes several runs. */
+const MAX_PAGES_PER_SYMBOL = 10;
+/** A whole catch-up (every symbol, every page) never takes longer than this. */
+const RUN_TIMEOUT_MS = 120_000;
+export const KLINES_JOB = 'klines';
+
+const checkpointKey = (symbol: string) => `klines:${symbol}`;
+
+interface SymbolOutcome {
+  fetched: number;
+  created: number;
+  updated: number;
+  rejected: RejectedRecord[];
+  /** Newest closed minute now stored (epoch ms), if any. */
+  through?: number;
+  error?: string;
+}
+
+/**
+ * Binance 1-minute klines from each tracked symbol's checkpoint (the last closed minute
+ * stored) up to now, page by page. Each page's candles and the advanced checkpoint commit in
+ * one transaction, so a failure leaves no hole behind the checkpoint and a restart resumes
+ * where it stopped. The still-open minute is stored as open and fetched again next time.
+ * First catch-up of a symbol reaches back BINANCE_BACKFILL_MINUTES. Used every minute by
+ * the schedule and after every (re)connection of the live stream, so candles have no
+ * silent holes.
+ */
+@Injectable()
+export class KlineSyncService {
+  private readonly logger = new Logger(KlineSyncService.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly binance: BinanceProvider,
+    private readonly dataSource: DataSource,
+    private readonly runs: IngestionRepository,
+    private readonly assets: AssetsRepository,
+    private readonly candles: CandlesRepository,
+    private readonly cacheVersions: CacheVersionsService,
+    private readonly priceBus: PriceBus,
+  ) {}
+
+  begin(trigger: RunTrigger, reason?: string): Promise<IngestionRunEntity> {
+    return this.runs.startRun(this.binance.name, trigger, {
+      job: KLINES_JOB,
+      ...(reason ? { reason } : {}),
+    });
+  }
+
+  /** Catches up every tracked symbol (or those given) and records the run. */
+  async execute(
+    run: IngestionRunEntity,
+    symbols: readonly string[] = this.binance.symbols,
+  ): Promise<IngestionRunEntity> {
+    const signal = AbortSignal.timeout(RUN_TIMEOUT_MS);
+    const outcomes = new Map<string, SymbolOutcome>();
+    for (const symbol of symbols) {
+      outcomes.set(symbol, await this.catchUpSymbol(symbol, run.id, signal));
+    }
+    const all = [...outcomes.values()];
+    const failed = [...outcomes].filter(([, o]) => o.error);
+    const rejected = all.flatMap((o) => o.rejected);
+    const sum = (pick: (o: SymbolOutcome) => number) => all.reduce((n, o) => n + pick(o), 0);
+    return this.runs.finishRun(run, {
+      status:
+        failed.length === symbols.length && symbols.length > 0
+          ? 'failed'
+          : failed.length > 0 || rejected.length > 0
+            ? 'partial'
+            : 'success',
+      fetchedCount: sum((o) => o.fetched),
+      createdCount: sum((o) => o.created),
+      updatedCount: sum((o) => o.updated),
+      skippedCount: rejected.length,
+      driftCount: rejected.filter((r) => r.reason.startsWith('schema drift')).length,
+      error: failed.length > 0 ? failed.map(([s, o]) => `${s}: ${o.error}`).join('; ') : null,
+      details: {
+        symbols: Object.fromEntries(
+          [...outcomes].map(([s, o]) => [
+            s,
+            { fetched: o.fetched, through: o.through ? new Date(o.through).toISOString() : null },
+          ]),
+        ),
+        rejected: rejected.slice(0, 100),
+      },
+    });
+  }
+
+  private async catchUpSymbol(
+    symbol: string,
+    runId: string,
+    signal: AbortSignal,
+  ): Promise<SymbolOutcome> {
+    const outcome: SymbolOutcome = { fetched: 0, created: 0, updated: 0, rejected: [] };
+    try {
+      const checkpoint = await this.runs.findCheckpoint(this.binance.name, checkpointKey(symbol));
+      const last = Number(checkpoint?.cursor.last_closed_open_time);
+      let start = Number.isFinite(last)
+        ? last + MINUTE
+        : Math.floor(Date.now() / MINUTE) * MINUTE -
+          this.config.ingestion.binance.backfillMinutes * MINUTE;
+      for (let page = 0; page < MAX_PAGES_PER_SYMBOL; page++) {
+        const fetched = await this.binance.fetchKlines(symbol, start, signal);
+        await this.runs.storeRawPayload(this.binance.name, new Date(), fetched.payload, runId);
+        outcome.fetched += fetched.payload.length;
+        outcome.rejected.push(...fetched.rejected);
+        const klines = fetched.klines.filter((k) => k.openTime >= start);
+        if (klines.length === 0) break;
+        const through = await this.store(symbol, klines, outcome);
+        if (through !== undefined) outcome.through = through;
+        start = klines[klines.length - 1].openTime + MINUTE;
+        if (fetched.payload.length < KLINES_PAGE_SIZE) break;
+      }
+    } catch (error) {
+      outcome.error = (error as Error).message;
+      this.logger.warn(`klines of ${symbol}: ${outcome.error}`);
+    }
+    return outcome;
+  }
+
+  /** One page: candles and checkpoint in one transaction; then cache and bus. */
+  private async store(
+    symbol: string,
+    klines: Kline[],
+    outcome: SymbolOutcome,
+  ): Promise<number | undefined> {
+    const now = Date.now();
+    const closed = klines.filter((k) => k.closeTime < now);
+    const through = closed.length > 0 ? closed[closed.length - 1].openTime : undefined;
+    await this.dataSource.transaction(async (manager) => {
+      const tickers = await this.assets.findOrCreateTickers(
+        [{ symbol, name: assetName(symbol), source: this.binance.name }],
+        manager,
+      );
+      const assetId = tickers.get(symbol)!.id;
+      const counts = await this.candles.upsert(
+        klines.map((k) => ({
+          assetId,
+          openTime: new Date(k.openTime),
+          source: this.binance.name,
+          open: k.open,
+          high: k.high,
+          low: k.low,
+          close: k.close,
+          volume: k.volume,
+          quoteVolume: k.quoteVolume,
+          tradeCount: k.tradeCount,
+          vwap: k.volume > 0 ? k.quoteVolume / k.volume : null,
+          isClosed: k.closeTime < now,
+        })),
+        manager,
+      );
+      outcome.created += counts.created;
+      outcome.updated += counts.updated;
+      if (through !== undefined) {
+        await this.runs.saveCheckpoint(manager, this.binance.name, checkpointKey(symbol), {
+          last_closed_open_time: through,
+        });
+      }
+    });
+    await this.cacheVersions.invalidateSymbols([symbol]);
+    const newest = klines[klines.length - 1];
+    const event: CandleUpdated = {
+      symbol,
+      timeframe: '1m',
+      openTime: newest.openTime,
+      open: newest.open,
+      high: newest.high,
+      low: newest.low,
+      close: newest.close,
+      volume: newest.volume,
+      isClosed: newest.closeTime < now,
+      source: this.binance.name,
+    };
+    this.priceBus.publishCandles([event]);
+    return through;
+  }
+}

@@ -1,0 +1,232 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { assetName } from '../known-assets';
+import { sleep } from './http-client';
+import { HttpListingProvider } from './http-listing-provider';
+import { normaliseListing, shapeProblems, type JsonType } from './listing-normaliser';
+import type { FetchedPayload, NormalisedBatch, RejectedRecord } from './market-data-provider';
+
+const QUOTE = 'USDT';
+/** Klines per request (the documented maximum). */
+export const KLINES_PAGE_SIZE = 1_000;
+/** Our share of Binance's 6,000 request weight per minute and IP: half, to leave room. */
+const WEIGHT_PER_MINUTE = 3_000;
+/** Binance counts weight, not requests; this only stops a runaway loop. */
+const REQUESTS_PER_MINUTE = 1_200;
+const KLINES_WEIGHT = 2;
+
+/** Documented `GET /api/v3/ticker/24hr` fields we use (decimals are strings). */
+const TICKER_FIELDS: Record<string, JsonType> = {
+  symbol: 'string',
+  lastPrice: 'string',
+  priceChange: 'string',
+  priceChangePercent: 'string',
+  highPrice: 'string',
+  lowPrice: 'string',
+  quoteVolume: 'string',
+  closeTime: 'number',
+};
+
+/** Weight of a 24 h ticker request for n symbols, as documented. */
+function tickerWeight(symbols: number): number {
+  if (symbols <= 20) return 2;
+  return symbols <= 100 ? 40 : 80;
+}
+
+/** A decimal string (or number) to a finite number; null otherwise. */
+export function decimal(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value !== 'string' || !/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(value)) return null;
+  return Number(value);
+}
+
+/** A 1-minute kline as Binance reports it, parsed. */
+export interface Kline {
+  openTime: number;
+  closeTime: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  quoteVolume: number;
+  tradeCount: number;
+}
+
+/**
+ * Binance counts request weight per minute and bans IPs that overdraw it (429, then 418).
+ * Tracks the weight the server reports (`X-MBX-USED-WEIGHT-1M`, which also counts other
+ * clients behind our IP) and waits for the next minute rather than exceed our share.
+ */
+export class RequestWeightBudget {
+  private used = 0;
+  private minute = 0;
+
+  constructor(private readonly limit: number) {}
+
+  async take(weight: number, signal: AbortSignal): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      const minute = Math.floor(now / 60_000);
+      if (minute !== this.minute) {
+        this.minute = minute;
+        this.used = 0;
+      }
+      if (this.used + weight <= this.limit) {
+        this.used += weight;
+        return;
+      }
+      await sleep((minute + 1) * 60_000 - now, signal);
+    }
+  }
+
+  observe(headers: Headers): void {
+    const reported = Number(headers.get('x-mbx-used-weight-1m'));
+    if (Number.isFinite(reported) && Math.floor(Date.now() / 60_000) === this.minute) {
+      this.used = Math.max(this.used, reported);
+    }
+  }
+}
+
+/**
+ * Binance spot REST: the 24 h ticker of the tracked `<SYMBOL>USDT` pairs as a listing
+ * source, and 1-minute klines for the catch-up and the stream's backfill. Every request is
+ * weight-budgeted; no API key is needed for market data.
+ */
+@Injectable()
+export class BinanceProvider extends HttpListingProvider {
+  readonly name = 'binance' as const;
+  private readonly weight = new RequestWeightBudget(WEIGHT_PER_MINUTE);
+
+  constructor(config: AppConfig) {
+    super(config, 'Binance', REQUESTS_PER_MINUTE);
+  }
+
+  /** Tracked base assets (BINANCE_SYMBOLS). */
+  get symbols(): string[] {
+    return this.config.ingestion.binance.symbols;
+  }
+
+  override async fetch(signal: AbortSignal, limit?: number): Promise<FetchedPayload> {
+    const pairs = this.symbols.slice(0, limit).map((s) => `${s}${QUOTE}`);
+    const url = this.url('/api/v3/ticker/24hr', { symbols: JSON.stringify(pairs) });
+    const body = await this.get(url, tickerWeight(pairs.length), signal);
+    if (!Array.isArray(body)) throw new Error('Binance GET /api/v3/ticker/24hr: expected an array');
+    return { source: this.name, fetchedAt: new Date(), payload: body };
+  }
+
+  override normalise(fetched: FetchedPayload): NormalisedBatch {
+    return normaliseListing(
+      fetched.payload as unknown[],
+      TICKER_FIELDS,
+      fetched.fetchedAt,
+      (ticker) => {
+        const pair = String(ticker.symbol);
+        if (!pair.endsWith(QUOTE)) return `${pair} is not a ${QUOTE} pair`;
+        const symbol = pair.slice(0, -QUOTE.length);
+        const price = decimal(ticker.lastPrice);
+        if (price === null)
+          return `${pair} lastPrice '${String(ticker.lastPrice)}' is not a number`;
+        return {
+          symbol,
+          name: assetName(symbol),
+          source: this.name,
+          currentPrice: price,
+          // Quote volume is in USDT: the 24 h volume in dollars, like the other sources.
+          totalVolume: decimal(ticker.quoteVolume),
+          high24h: decimal(ticker.highPrice),
+          low24h: decimal(ticker.lowPrice),
+          priceChange24h: decimal(ticker.priceChange),
+          priceChangePercentage24h: decimal(ticker.priceChangePercent),
+          lastUpdated: new Date(ticker.closeTime as number),
+        };
+      },
+      (ticker) => String(ticker.symbol),
+    );
+  }
+
+  /**
+   * Up to KLINES_PAGE_SIZE 1-minute klines of `<symbol>USDT` opening at or after
+   * `startTime`, oldest first; the newest may still be open. Rows that do not have the
+   * documented shape are returned as rejected (schema drift), never guessed at.
+   */
+  async fetchKlines(
+    symbol: string,
+    startTime: number,
+    signal: AbortSignal,
+  ): Promise<{ payload: unknown[]; klines: Kline[]; rejected: RejectedRecord[] }> {
+    const url = this.url('/api/v3/klines', {
+      symbol: `${symbol}${QUOTE}`,
+      interval: '1m',
+      startTime: String(startTime),
+      limit: String(KLINES_PAGE_SIZE),
+    });
+    const body = await this.get(url, KLINES_WEIGHT, signal);
+    if (!Array.isArray(body)) throw new Error('Binance GET /api/v3/klines: expected an array');
+    const klines: Kline[] = [];
+    const rejected: RejectedRecord[] = [];
+    body.forEach((row: unknown, index) => {
+      const kline = parseKline(row);
+      if (typeof kline === 'string')
+        rejected.push({ at: `${symbol} kline ${index}`, reason: kline });
+      else klines.push(kline);
+    });
+    return { payload: body, klines, rejected };
+  }
+
+  private url(path: string, query: Record<string, string>): URL {
+    const url = new URL(`${this.config.ingestion.binance.baseUrl.replace(/\/$/, '')}${path}`);
+    url.search = new URLSearchParams(query).toString();
+    return url;
+  }
+
+  private get(url: URL, weight: number, signal: AbortSignal): Promise<unknown> {
+    return this.http.getJson(url, {}, signal, {
+      beforeAttempt: (s) => this.weight.take(weight, s),
+      onHeaders: (headers) => this.weight.observe(headers),
+    });
+  }
+}
+
+/** Index and JSON type of each documented kline column we read. */
+const KLINE_COLUMNS: Record<string, JsonType> = {
+  '0': 'number', // open time
+  '1': 'string', // open
+  '2': 'string', // high
+  '3': 'string', // low
+  '4': 'string', // close
+  '5': 'string', // volume
+  '6': 'number', // close time
+  '7': 'string', // quote asset volume
+  '8': 'number', // number of trades
+};
+
+function parseKline(row: unknown): Kline | string {
+  if (!Array.isArray(row)) return 'schema drift: not an array';
+  const problems = shapeProblems(row, KLINE_COLUMNS);
+  if (problems.length > 0) return `schema drift: ${problems.join('; ')}`;
+  const [open, high, low, close, volume, quoteVolume] = [1, 2, 3, 4, 5, 7].map((i) =>
+    decimal(row[i]),
+  );
+  if (
+    open === null ||
+    high === null ||
+    low === null ||
+    close === null ||
+    volume === null ||
+    quoteVolume === null
+  ) {
+    return 'a price or volume is not a number';
+  }
+  return {
+    openTime: row[0] as number,
+    closeTime: row[6] as number,
+    open,
+    high,
+    low,
+    close,
+    volume,
+    quoteVolume,
+    tradeCount: row[8] as number,
+  };
+}

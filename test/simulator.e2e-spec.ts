@@ -1,0 +1,72 @@
+import { DataSource } from 'typeorm';
+import { PriceBus, type PriceUpdated } from '../src/price-history/price-bus';
+import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait-for';
+
+interface Price {
+  price: number;
+  source: string;
+  timestamp: number;
+}
+
+describe('Market simulator (e2e)', () => {
+  let sut: TestApp;
+  const events: PriceUpdated[] = [];
+
+  const price = async (symbol: string) =>
+    (await (await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/${symbol}/price`)).json()) as Price;
+
+  beforeAll(async () => {
+    sut = await startTestApp({
+      env: {
+        INGESTION_PROVIDERS: 'csv',
+        MARKET_SIMULATOR: 'true',
+        SIMULATOR_SYMBOLS: 'BTC,DEMO1',
+        SIMULATOR_TRADES_PER_SECOND: '50',
+        LIVE_FLUSH_MS: '100',
+      },
+    });
+    sut.app.get(PriceBus).prices$.subscribe((e) => events.push(e));
+  });
+
+  afterAll(async () => {
+    await sut.close();
+  });
+
+  it('streams moving prices for its symbols, tagged "simulator", after they are stored', async () => {
+    const btc = () => events.filter((e) => e.symbol === 'BTC');
+    await waitFor(() => new Set(btc().map((e) => e.price)).size >= 3, 'three BTC price updates');
+
+    const served = await price('BTC');
+
+    expect(btc().every((e) => e.source === 'simulator' && e.price > 0)).toBe(true);
+    expect(served.source).toBe('simulator');
+    expect(btc().map((e) => e.price)).toContain(served.price);
+    expect(events.some((e) => e.symbol === 'DEMO1')).toBe(true);
+  });
+
+  it('goes through the same aggregation path: 1-minute candles in the database and the OHLC route', async () => {
+    const rows = await waitFor(async () => {
+      const found = await sut.app.get(DataSource).query<{ symbol: string; trade_count: number }[]>(
+        `SELECT a.symbol, c.trade_count FROM candles c JOIN assets a ON a.id = c.asset_id
+         WHERE c.source = 'simulator' ORDER BY a.symbol`,
+      );
+      return found.length >= 2 ? found : null;
+    }, 'simulated candles');
+    expect(rows.map((r) => r.symbol)).toEqual(expect.arrayContaining(['BTC', 'DEMO1']));
+
+    const ohlc = (await (
+      await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/DEMO1/ohlc?timeframe=1m&limit=5`)
+    ).json()) as { ohlc: { close: number; trade_count: number }[] };
+    expect(ohlc.ohlc.at(-1)!.trade_count).toBeGreaterThan(0);
+  });
+
+  it('creates assets it did not know, named after the symbol', async () => {
+    const asset = (await (await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/DEMO1`)).json()) as {
+      name: string;
+      source: string;
+    };
+
+    expect(asset).toMatchObject({ name: 'DEMO1', source: 'simulator' });
+  });
+});

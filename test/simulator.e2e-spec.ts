@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { PriceBus, type PriceUpdated } from '../src/price-history/price-bus';
+import { MarketSimulatorService } from '../src/ingestion/live/market-simulator.service';
 import { startTestApp, type TestApp } from './support/test-app';
+import { serverDatabaseUrl } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
 interface Price {
@@ -8,6 +10,14 @@ interface Price {
   source: string;
   timestamp: number;
 }
+
+const simulatorEnv = {
+  INGESTION_PROVIDERS: 'csv',
+  MARKET_SIMULATOR: 'true',
+  SIMULATOR_SYMBOLS: 'BTC,DEMO1',
+  SIMULATOR_TRADES_PER_SECOND: '50',
+  LIVE_FLUSH_MS: '100',
+};
 
 describe('Market simulator (e2e)', () => {
   let sut: TestApp;
@@ -17,15 +27,7 @@ describe('Market simulator (e2e)', () => {
     (await (await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/${symbol}/price`)).json()) as Price;
 
   beforeAll(async () => {
-    sut = await startTestApp({
-      env: {
-        INGESTION_PROVIDERS: 'csv',
-        MARKET_SIMULATOR: 'true',
-        SIMULATOR_SYMBOLS: 'BTC,DEMO1',
-        SIMULATOR_TRADES_PER_SECOND: '50',
-        LIVE_FLUSH_MS: '100',
-      },
-    });
+    sut = await startTestApp({ env: simulatorEnv });
     sut.app.get(PriceBus).prices$.subscribe((e) => events.push(e));
   });
 
@@ -69,4 +71,19 @@ describe('Market simulator (e2e)', () => {
 
     expect(asset).toMatchObject({ name: 'DEMO1', source: 'simulator' });
   });
+
+  (serverDatabaseUrl ? it : it.skip)(
+    'runs on one instance when several share a database (server mode)',
+    async () => {
+      const second = await startTestApp({ env: simulatorEnv, database: sut.database });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const running = [sut, second].map((app) => app.app.get(MarketSimulatorService).running);
+
+        expect(running).toEqual([true, false]);
+      } finally {
+        await second.close();
+      }
+    },
+  );
 });

@@ -13,9 +13,10 @@ import { LiveFeedFactory, type LiveFeed } from './live-feed';
 export const SIMULATOR_SOURCE = 'simulator';
 const TICK_MS = 100;
 /** Per-trade volatility of the random walk (log returns): lively but plausible. */
-const SIGMA = 0.0006;
+const SIGMA = 0.00015;
 /** Where a symbol starts when nothing is known of it (demo only). */
 const FALLBACK_PRICE = 100;
+const STARTING_PRICE_WAIT_MS = 3_000;
 
 /** A standard normal draw (Box–Muller). */
 function gaussian(): number {
@@ -33,6 +34,8 @@ function gaussian(): number {
 export class MarketSimulatorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MarketSimulatorService.name);
   private duty?: { stop(): Promise<void> };
+  /** Whether this instance is the one simulating. */
+  running = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -53,14 +56,15 @@ export class MarketSimulatorService implements OnApplicationBootstrap, BeforeApp
 
   private async run(): Promise<() => Promise<void>> {
     const { symbols, tradesPerSecond } = this.config.ingestion.simulator;
-    const prices = new Map<string, number>();
-    for (const symbol of symbols) prices.set(symbol, await this.startingPrice(symbol));
+    const prices = await this.startingPrices(symbols);
     const feed = this.feeds.create(SIMULATOR_SOURCE);
     feed.start();
     const perTick = (tradesPerSecond * TICK_MS) / 1_000;
     const timer = setInterval(() => this.tick(feed, prices, perTick), TICK_MS);
+    this.running = true;
     this.logger.log(`simulating ${symbols.join(', ')} at ${tradesPerSecond} trades/s each`);
     return async () => {
+      this.running = false;
       clearInterval(timer);
       await feed.stop();
     };
@@ -81,11 +85,30 @@ export class MarketSimulatorService implements OnApplicationBootstrap, BeforeApp
     }
   }
 
-  private async startingPrice(symbol: string): Promise<number> {
+  /**
+   * The latest known price of each symbol. A fresh demo database is being filled by the
+   * startup import while this starts, so unknown symbols are looked up again for a moment
+   * before they start from a placeholder.
+   */
+  private async startingPrices(symbols: readonly string[]): Promise<Map<string, number>> {
+    const prices = new Map<string, number>();
+    const deadline = Date.now() + STARTING_PRICE_WAIT_MS;
+    for (;;) {
+      for (const symbol of symbols.filter((s) => !prices.has(s))) {
+        const known = await this.knownPrice(symbol).catch(() => null);
+        if (known !== null) prices.set(symbol, known);
+      }
+      if (prices.size === symbols.length || Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    for (const symbol of symbols) if (!prices.has(symbol)) prices.set(symbol, FALLBACK_PRICE);
+    return prices;
+  }
+
+  private async knownPrice(symbol: string): Promise<number | null> {
     const latest = await this.latestPrices.get(symbol);
     if (latest) return latest.price;
-    const asset = await this.assets.findBySymbol(symbol);
-    const stored = asset?.currentPrice === null || !asset ? NaN : Number(asset.currentPrice);
-    return stored > 0 ? stored : FALLBACK_PRICE;
+    const stored = Number((await this.assets.findBySymbol(symbol))?.currentPrice ?? NaN);
+    return stored > 0 ? stored : null;
   }
 }

@@ -50,6 +50,7 @@ export function serviceEnv(database: BenchDatabase): Record<string, string> {
     LOG_LEVEL: 'warn',
     SYNC_ON_STARTUP: 'false',
     INGESTION_SCHEDULE: 'false',
+    BINANCE_STREAM: 'false',
   };
 }
 

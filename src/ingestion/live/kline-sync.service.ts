@@ -17,6 +17,9 @@ const MAX_PAGES_PER_SYMBOL = 10;
 /** A whole catch-up (every symbol, every page) never takes longer than this. */
 const RUN_TIMEOUT_MS = 120_000;
 export const KLINES_JOB = 'klines';
+const ROWS_PER_TRANSACTION = 5_000;
+/** Symbols caught up at once: fetching one overlaps writing another. */
+const CONCURRENCY = 2;
 
 const checkpointKey = (symbol: string) => `klines:${symbol}`;
 
@@ -68,9 +71,13 @@ export class KlineSyncService {
   ): Promise<IngestionRunEntity> {
     const signal = AbortSignal.timeout(RUN_TIMEOUT_MS);
     const outcomes = new Map<string, SymbolOutcome>();
-    for (const symbol of symbols) {
-      outcomes.set(symbol, await this.catchUpSymbol(symbol, run.id, signal));
-    }
+    const queue = [...symbols];
+    const worker = async () => {
+      for (let symbol = queue.shift(); symbol !== undefined; symbol = queue.shift()) {
+        outcomes.set(symbol, await this.catchUpSymbol(symbol, run.id, signal));
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const all = [...outcomes.values()];
     const failed = [...outcomes].filter(([, o]) => o.error);
     const rejected = all.flatMap((o) => o.rejected);
@@ -113,17 +120,30 @@ export class KlineSyncService {
         ? last + MINUTE
         : Math.floor(Date.now() / MINUTE) * MINUTE -
           this.config.ingestion.binance.backfillMinutes * MINUTE;
-      for (let page = 0; page < MAX_PAGES_PER_SYMBOL; page++) {
-        const fetched = await this.binance.fetchKlines(symbol, start, signal);
-        await this.runs.storeRawPayload(this.binance.name, new Date(), fetched.payload, runId);
-        outcome.fetched += fetched.payload.length;
-        outcome.rejected.push(...fetched.rejected);
-        const klines = fetched.klines.filter((k) => k.openTime >= start);
-        if (klines.length === 0) break;
-        const through = await this.store(symbol, klines, outcome);
+      // Pages are written in batches: fewer, larger transactions (and roll-up refreshes).
+      let pending: Kline[] = [];
+      const write = async () => {
+        if (pending.length === 0) return;
+        const through = await this.store(symbol, pending, outcome);
         if (through !== undefined) outcome.through = through;
-        start = klines[klines.length - 1].openTime + MINUTE;
-        if (fetched.payload.length < KLINES_PAGE_SIZE) break;
+        pending = [];
+      };
+      try {
+        for (let page = 0; page < MAX_PAGES_PER_SYMBOL; page++) {
+          const fetched = await this.binance.fetchKlines(symbol, start, signal);
+          await this.runs.storeRawPayload(this.binance.name, new Date(), fetched.payload, runId);
+          outcome.fetched += fetched.payload.length;
+          outcome.rejected.push(...fetched.rejected);
+          const klines = fetched.klines.filter((k) => k.openTime >= start);
+          if (klines.length === 0) break;
+          pending.push(...klines);
+          start = klines[klines.length - 1].openTime + MINUTE;
+          if (fetched.payload.length < KLINES_PAGE_SIZE) break;
+          if (pending.length >= ROWS_PER_TRANSACTION) await write();
+        }
+      } finally {
+        // What was fetched before a failure is kept, with its checkpoint.
+        await write();
       }
     } catch (error) {
       outcome.error = (error as Error).message;
@@ -132,7 +152,7 @@ export class KlineSyncService {
     return outcome;
   }
 
-  /** One page: candles and checkpoint in one transaction; then cache and bus. */
+  /** Pages of klines: candles and checkpoint in one transaction; then cache and bus. */
   private async store(
     symbol: string,
     klines: Kline[],

@@ -11,10 +11,11 @@ const MARKETS = JSON.parse(
 describe('CoinGecko source (e2e, recorded /coins/markets payloads)', () => {
   const provider = new FakeProviderServer();
   let sut: TestApp;
+  let baseUrl: string;
   const run = () => sut.app.get(IngestionService).run('coingecko', 'manual', 10);
 
   beforeAll(async () => {
-    const baseUrl = await provider.start();
+    baseUrl = await provider.start();
     sut = await startTestApp({
       env: {
         INGESTION_PROVIDERS: 'coingecko,csv',
@@ -131,5 +132,43 @@ describe('CoinGecko source (e2e, recorded /coins/markets payloads)', () => {
       driftCount: 1,
     });
     expect(result.details.drift).toEqual(['field current_price is missing (2 records)']);
+  });
+
+  it('opens the circuit after repeated failures: later runs fail at once, recorded as such', async () => {
+    const breaker = await startTestApp({
+      env: {
+        INGESTION_PROVIDERS: 'coingecko',
+        COINGECKO_BASE_URL: `${baseUrl}/api/v3`,
+        PROVIDER_TIMEOUT_MS: '300',
+        PROVIDER_CIRCUIT_FAILURES: '1',
+        PROVIDER_CIRCUIT_OPEN_SECONDS: '60',
+        ADMIN_API_KEY: 'circuit-admin-key-0123456789',
+      },
+    });
+    try {
+      provider.script({ status: 200, raw: 'not json' });
+      const first = await breaker.app.get(IngestionService).run('coingecko', 'manual', 10);
+      const calls = provider.requests.length;
+
+      const second = await breaker.app.get(IngestionService).run('coingecko', 'manual', 10);
+      const response = await fetch(
+        `${breaker.baseUrl}/api/v1/cryptocurrencies/sync?provider=coingecko`,
+        {
+          method: 'POST',
+          headers: { 'X-API-Key': 'circuit-admin-key-0123456789' },
+        },
+      );
+
+      expect(first.details).toMatchObject({ error_kind: 'upstream' });
+      expect(second).toMatchObject({ status: 'failed', details: { error_kind: 'circuit_open' } });
+      expect(second.error).toMatch(
+        /^CoinGecko: circuit open after 1 failed calls in a row; next attempt in \d+ s$/,
+      );
+      expect(provider.requests).toHaveLength(calls);
+      expect(response.status).toBe(502);
+      expect(((await response.json()) as { detail: string }).detail).toContain('circuit open');
+    } finally {
+      await breaker.close();
+    }
   });
 });

@@ -58,6 +58,8 @@ export abstract class AppConfig {
     syncOnStartup: boolean;
     /** Bound on each provider request (then retried, with backoff). */
     timeoutMs: number;
+    /** Per provider: failed calls in a row that open its circuit, and for how long. */
+    circuit: { failures: number; openMs: number };
     /** Run the scheduled jobs (syncs, retention) in this process. */
     schedule: boolean;
     /** A scheduled source without a success for this long makes /health degraded. */
@@ -166,6 +168,10 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
       providers,
       syncOnStartup: env.SYNC_ON_STARTUP,
       timeoutMs: env.PROVIDER_TIMEOUT_MS,
+      circuit: {
+        failures: env.PROVIDER_CIRCUIT_FAILURES,
+        openMs: env.PROVIDER_CIRCUIT_OPEN_SECONDS * 1_000,
+      },
       schedule: env.INGESTION_SCHEDULE,
       staleAfterSeconds: env.INGESTION_STALE_AFTER_SECONDS,
       retentionDays: env.RETENTION_DAYS,

@@ -160,6 +160,13 @@ export class Environment {
   @IntegerVar(100, 60_000)
   PROVIDER_TIMEOUT_MS = 10_000;
 
+  /** Failed provider calls in a row that open its circuit (calls then fail at once). */
+  @IntegerVar(1, 1_000)
+  PROVIDER_CIRCUIT_FAILURES = 5;
+
+  @IntegerVar(1, 3_600)
+  PROVIDER_CIRCUIT_OPEN_SECONDS = 60;
+
   @BooleanVar()
   INGESTION_SCHEDULE = true;
 

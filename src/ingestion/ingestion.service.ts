@@ -161,12 +161,17 @@ export class IngestionService {
         name?: string;
         message?: string;
       };
-      const timedOut = name === 'TimeoutError' || name === 'AbortError';
+      const kind =
+        name === 'TimeoutError' || name === 'AbortError'
+          ? 'timeout'
+          : name === 'CircuitOpenError'
+            ? 'circuit_open'
+            : 'upstream';
       this.logger.warn(`${provider.name} ingestion failed: ${message}`);
       return this.runs.finishRun(run, {
         status: 'failed',
         error: message,
-        details: { error_kind: timedOut ? 'timeout' : 'upstream' },
+        details: { error_kind: kind },
       });
     }
   }

@@ -1,6 +1,7 @@
 // Outbound HTTP for providers: every attempt bounded by a timeout, bounded retries with
 // exponential backoff on network errors and 5xx, Retry-After honoured on 429 (up to a
-// cap), a per-provider request budget, and errors that say which call failed.
+// cap), a per-provider request budget, a circuit breaker, and errors that say which call
+// failed.
 
 export class ProviderHttpError extends Error {
   constructor(
@@ -12,6 +13,70 @@ export class ProviderHttpError extends Error {
   }
 }
 
+/** Thrown without calling the provider while its circuit is open. */
+export class CircuitOpenError extends ProviderHttpError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CircuitOpenError';
+  }
+}
+
+export interface CircuitOptions {
+  /** Consecutive failed calls (each after its retries) that open the circuit. */
+  failures: number;
+  /** How long it stays open the first time; doubles while trial calls fail (up to 16×). */
+  openMs: number;
+}
+
+/**
+ * Stops calling a provider that keeps failing: after `failures` failed calls in a row, calls
+ * fail at once for `openMs`; then one trial call goes through (half-open) — success closes
+ * the circuit, failure opens it again for twice as long.
+ */
+export class CircuitBreaker {
+  private consecutiveFailures = 0;
+  private openUntil = 0;
+  private openFor: number;
+
+  constructor(
+    private readonly label: string,
+    private readonly options: CircuitOptions,
+  ) {
+    this.openFor = options.openMs;
+  }
+
+  /** Throws CircuitOpenError while the circuit is open. */
+  check(now = Date.now()): void {
+    if (now < this.openUntil) {
+      throw new CircuitOpenError(
+        `${this.label}: circuit open after ${this.consecutiveFailures} failed calls in a row; next attempt in ${Math.ceil((this.openUntil - now) / 1_000)} s`,
+      );
+    }
+  }
+
+  succeeded(): void {
+    this.consecutiveFailures = 0;
+    this.openFor = this.options.openMs;
+    this.openUntil = 0;
+  }
+
+  failed(now = Date.now()): void {
+    this.consecutiveFailures++;
+    if (this.consecutiveFailures >= this.options.failures) {
+      this.openUntil = now + this.openFor;
+      this.openFor = Math.min(this.openFor * 2, this.options.openMs * 16);
+    }
+  }
+}
+
+/** A provider's own per-request rules (e.g. Binance request weight). */
+export interface RequestHooks {
+  /** Runs before every attempt. */
+  beforeAttempt?: (signal: AbortSignal) => Promise<void>;
+  /** Sees every response's headers. */
+  onHeaders?: (headers: Headers) => void;
+}
+
 export interface HttpClientOptions {
   /** For messages: `CoinGecko`. */
   provider: string;
@@ -21,6 +86,7 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   /** Calls allowed per minute (the provider's free-tier quota). */
   requestsPerMinute: number;
+  circuit?: CircuitOptions;
 }
 
 export const sleep = (ms: number, signal: AbortSignal) =>
@@ -42,21 +108,38 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 
 export class ProviderHttpClient {
   private readonly sent: number[] = [];
+  readonly circuit: CircuitBreaker;
 
-  constructor(private readonly options: HttpClientOptions) {}
+  constructor(private readonly options: HttpClientOptions) {
+    this.circuit = new CircuitBreaker(
+      options.provider,
+      options.circuit ?? { failures: 5, openMs: 60_000 },
+    );
+  }
 
-  /**
-   * GETs JSON. `beforeAttempt` runs before every attempt (a provider's own budget, e.g.
-   * Binance request weight); `onHeaders` sees every response's headers.
-   */
+  /** GETs JSON, through the circuit breaker, with retries. */
   async getJson(
     url: URL,
     headers: Record<string, string>,
     signal: AbortSignal,
-    hooks: {
-      beforeAttempt?: (signal: AbortSignal) => Promise<void>;
-      onHeaders?: (headers: Headers) => void;
-    } = {},
+    hooks: RequestHooks = {},
+  ): Promise<unknown> {
+    this.circuit.check();
+    try {
+      const body = await this.getWithRetries(url, headers, signal, hooks);
+      this.circuit.succeeded();
+      return body;
+    } catch (error) {
+      this.circuit.failed();
+      throw error;
+    }
+  }
+
+  private async getWithRetries(
+    url: URL,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+    hooks: RequestHooks,
   ): Promise<unknown> {
     const {
       provider,

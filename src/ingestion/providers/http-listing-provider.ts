@@ -3,8 +3,8 @@ import type { ProviderName } from '../../config/environment';
 import { ProviderHttpClient } from './http-client';
 import type { FetchedPayload, MarketDataProvider, NormalisedBatch } from './market-data-provider';
 
-/** What the HTTP listing sources share: an HTTP client bounded by PROVIDER_TIMEOUT_MS and
- * the source's own request budget. */
+/** What the HTTP sources share: an HTTP client bounded by PROVIDER_TIMEOUT_MS, the
+ * source's own request budget and its circuit breaker. */
 export abstract class HttpListingProvider implements MarketDataProvider {
   abstract readonly name: ProviderName;
   protected readonly http: ProviderHttpClient;
@@ -18,6 +18,7 @@ export abstract class HttpListingProvider implements MarketDataProvider {
       provider: label,
       timeoutMs: config.ingestion.timeoutMs,
       requestsPerMinute,
+      circuit: config.ingestion.circuit,
     });
   }
 

@@ -9,6 +9,8 @@ import {
   PAGE_SECURITY_HEADERS,
 } from './common/http/security-headers';
 import { setupSwagger } from './common/http/swagger';
+import { RequestLogController } from './common/logging/request-log';
+import { rootLogger } from './common/logging/root-logger';
 import type { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -33,6 +35,8 @@ export function buildFastifyAdapter(config: AppConfig): FastifyAdapter {
     trustProxy: config.http.trustProxy,
     genReqId: resolveRequestId,
     requestIdHeader: false,
+    loggerInstance: rootLogger(config),
+    logController: new RequestLogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
     connectionTimeout: 30_000,

@@ -33,7 +33,7 @@ function probe(url: string): Promise<Outcome> {
 
 /** Request ids the service logged as received (pino-http logs each request it handled). */
 function handledIds(output: string): Set<string> {
-  return new Set([...output.matchAll(/"req":\{"id":"(probe-\d+)"/g)].map((m) => m[1]));
+  return new Set([...output.matchAll(/"requestId":"(probe-\d+)"/g)].map((m) => m[1]));
 }
 
 async function waitForHealth(baseUrl: string, withinMs: number): Promise<number> {

@@ -1,44 +1,22 @@
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
 import { AppConfig } from '../../config/app-config';
-
-const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+import { rootLogger } from './root-logger';
 
 /**
- * Structured JSON logs (pino) with the request id on every line of a request; pretty
- * printed in development. Request headers are not logged, so keys and cookies never are.
+ * Nest's logger writes JSON lines (pretty in a development terminal) through the root
+ * logger. Request lines are Fastify's (see `configureApp`), not pino-http middleware: a
+ * Nest middleware would put every request through middie and an AsyncLocalStorage
+ * context, a third of the framework's cost on the hottest reads. Logs written during a
+ * request name its id explicitly (the error filter does).
  */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.log.level,
-          genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id: string }).id,
-          customLogLevel: (_req, res, error) =>
-            error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-          autoLogging: {
-            ignore: (req: IncomingMessage) => QUIET_ROUTES.has((req.url ?? '').split('?')[0]),
-          },
-          serializers: {
-            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-            req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
-              id: req.id,
-              method: req.method,
-              url: req.url,
-              remoteAddress: req.remoteAddress,
-            }),
-          },
-          transport:
-            config.env === 'development' && process.stdout.isTTY
-              ? {
-                  target: 'pino-pretty',
-                  options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
-                }
-              : undefined,
-        },
+        pinoHttp: { logger: rootLogger(config) },
+        forRoutes: [],
       }),
     }),
   ],

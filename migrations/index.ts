@@ -5,6 +5,7 @@ import { CreateIngestion1795334943952 } from './1795334943952-CreateIngestion';
 import { AddSnapshotAnomalies1795336717586 } from './1795336717586-AddSnapshotAnomalies';
 import { CreateIdempotencyKeys1795336959354 } from './1795336959354-CreateIdempotencyKeys';
 import { AddStreamTrigger1795900000000 } from './1795900000000-AddStreamTrigger';
+import { CandlesWithoutRowForeignKeys1796152448606 } from './1796152448606-CandlesWithoutRowForeignKeys';
 
 export const MIGRATIONS = [
   CreateApiKeys1795329449997,
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AddSnapshotAnomalies1795336717586,
   CreateIdempotencyKeys1795336959354,
   AddStreamTrigger1795900000000,
+  CandlesWithoutRowForeignKeys1796152448606,
 ];

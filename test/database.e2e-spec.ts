@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../migrations';
 import { AdvisoryLockService } from '../src/database/advisory-lock.service';
+import { CandlesRepository } from '../src/price-history/candles.repository';
+import { MarketSeeder, anAsset, minuteCandles } from './support/market-fixtures';
 import { pgNumbers, pgTexts } from '../src/database/pg-arrays';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, serverDatabaseUrl } from './support/test-database';
@@ -70,6 +72,40 @@ describe('Database (e2e)', () => {
         ['a'.repeat(64)],
       ),
     ).rejects.toThrow(/check constraint/);
+  });
+
+  describe('candles without per-row foreign keys', () => {
+    const start = new Date('2026-11-20T10:00:00Z');
+    const countCandles = async (assetId: number) => {
+      const [row] = await dataSource.query<{ candles: number; rollups: number }[]>(
+        `SELECT (SELECT count(*)::int FROM candles WHERE asset_id = $1) AS candles,
+                (SELECT count(*)::int FROM candle_rollups WHERE asset_id = $1) AS rollups`,
+        [assetId],
+      );
+      return row;
+    };
+
+    it('refuses a batch naming an unknown asset and writes none of it', async () => {
+      const ids = await new MarketSeeder(sut.app).assets([anAsset({ symbol: 'FKOK' })]);
+      const known = ids.get('FKOK')!;
+      const batch = [...minuteCandles(known, start, 3), ...minuteCandles(987_654, start, 2)];
+
+      await expect(sut.app.get(CandlesRepository).upsert(batch)).rejects.toThrow(
+        'candles refer to unknown asset ids: 987654',
+      );
+      expect(await countCandles(known)).toEqual({ candles: 0, rollups: 0 });
+    });
+
+    it("deletes an asset's candles and roll-ups with the asset, as the cascade did", async () => {
+      const ids = await new MarketSeeder(sut.app).assets([anAsset({ symbol: 'FKDEL' })]);
+      const assetId = ids.get('FKDEL')!;
+      await new MarketSeeder(sut.app).candles(minuteCandles(assetId, start, 90));
+      expect(await countCandles(assetId)).toEqual({ candles: 90, rollups: 3 });
+
+      await dataSource.query('DELETE FROM assets WHERE id = $1', [assetId]);
+
+      expect(await countCandles(assetId)).toEqual({ candles: 0, rollups: 0 });
+    });
   });
 
   it('answers PostgreSQL 14+ SQL (date_bin) on either backend', async () => {

@@ -93,7 +93,9 @@ export class CandlesRepository {
     manager?: EntityManager,
   ): Promise<{ created: number; updated: number }> {
     if (rows.length === 0) return { created: 0, updated: 0 };
+    const assetIds = [...new Set(rows.map((r) => r.assetId))];
     const run = async (m: EntityManager) => {
+      await this.lockAssets(assetIds, m);
       const [counts] = await m.query<{ created: string; updated: string }[]>(UPSERT_CANDLES_SQL, [
         pgNumbers(rows.map((r) => r.assetId)),
         pgEpochMillis(rows.map((r) => r.openTime)),
@@ -108,7 +110,6 @@ export class CandlesRepository {
         pgNumbers(rows.map((r) => r.vwap)),
         pgBooleans(rows.map((r) => r.isClosed ?? true)),
       ]);
-      const assetIds = [...new Set(rows.map((r) => r.assetId))];
       let first = Infinity;
       let last = -Infinity;
       for (const row of rows) {
@@ -120,6 +121,21 @@ export class CandlesRepository {
       return { created: Number(counts.created), updated: Number(counts.updated) };
     };
     return manager ? run(manager) : this.dataSource.transaction(run);
+  }
+
+  /**
+   * What a foreign key would check per row, once per asset (candles have none, for bulk
+   * speed): the assets exist, and stay until the transaction ends.
+   */
+  private async lockAssets(assetIds: number[], manager: EntityManager): Promise<void> {
+    const found = await manager.query<{ id: number }[]>(
+      'SELECT id FROM assets WHERE id = ANY($1::integer[]) FOR KEY SHARE',
+      [assetIds],
+    );
+    if (found.length === assetIds.length) return;
+    const known = new Set(found.map((row) => row.id));
+    const missing = assetIds.filter((id) => !known.has(id));
+    throw new Error(`candles refer to unknown asset ids: ${missing.join(', ')}`);
   }
 
   /** Rebuilds the hourly and daily roll-ups covering [from, to) for these assets. */

@@ -21,7 +21,12 @@ export class RequestLogController extends LogController {
     const level = error || status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
     request.log[level](
       // Fastify's serializers turn these into {method, url, host, remoteAddress, …} and {statusCode}.
-      { req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 10) / 10, err: error },
+      {
+        req: request,
+        res: reply,
+        responseTime: Math.round(reply.elapsedTime * 10) / 10,
+        err: error,
+      },
       'request completed',
     );
   }

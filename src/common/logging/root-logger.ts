@@ -15,7 +15,10 @@ export function rootLogger(config: AppConfig): Logger {
       level: config.log.level,
       transport:
         config.env === 'development' && process.stdout.isTTY
-          ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+          ? {
+              target: 'pino-pretty',
+              options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
+            }
           : undefined,
     });
     loggers.set(config, logger);

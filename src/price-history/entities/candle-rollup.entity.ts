@@ -9,8 +9,10 @@ export class CandleRollupEntity extends OhlcvColumns {
   @PrimaryColumn({ name: 'asset_id', type: 'integer' })
   assetId!: number;
 
-  @ManyToOne(() => AssetEntity, { onDelete: 'CASCADE', createForeignKeyConstraints: true })
-  @JoinColumn({ name: 'asset_id', foreignKeyConstraintName: 'candle_rollups_asset_id_fkey' })
+  // No foreign key (migration 1796152448606): CandlesRepository checks the assets once per
+  // batch, and a trigger on assets deletes their candles.
+  @ManyToOne(() => AssetEntity, { createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'asset_id' })
   asset?: AssetEntity;
 
   @PrimaryColumn({ type: 'varchar', length: 4 })

@@ -11,8 +11,10 @@ export class CandleEntity extends OhlcvColumns {
   @PrimaryColumn({ name: 'asset_id', type: 'integer' })
   assetId!: number;
 
-  @ManyToOne(() => AssetEntity, { onDelete: 'CASCADE', createForeignKeyConstraints: true })
-  @JoinColumn({ name: 'asset_id', foreignKeyConstraintName: 'candles_asset_id_fkey' })
+  // No foreign key (migration 1796152448606): CandlesRepository checks the assets once per
+  // batch, and a trigger on assets deletes their candles.
+  @ManyToOne(() => AssetEntity, { createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'asset_id' })
   asset?: AssetEntity;
 
   @PrimaryColumn({ name: 'open_time', type: 'timestamptz' })

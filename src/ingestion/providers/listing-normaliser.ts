@@ -18,26 +18,38 @@ export const date = (value: unknown): Date | null => {
   return parsed && !Number.isNaN(parsed.getTime()) ? parsed : null;
 };
 
+const splitPaths = new Map<string, readonly string[]>();
+
 /** Reads `a.b.c` from nested objects; undefined when any step is missing. */
 export function at(record: unknown, path: string): unknown {
-  return path
-    .split('.')
-    .reduce<unknown>(
-      (value, key) =>
-        value !== null && typeof value === 'object' ? (value as Record_)[key] : undefined,
-      record,
-    );
+  let keys = splitPaths.get(path);
+  if (!keys) splitPaths.set(path, (keys = path.split('.')));
+  let value = record;
+  for (const key of keys) {
+    value = value !== null && typeof value === 'object' ? (value as Record_)[key] : undefined;
+  }
+  return value;
 }
 
-/** How a record departs from the documented shape (missing or retyped fields). */
-export function shapeProblems(record: unknown, expected: Record<string, JsonType>): string[] {
-  return Object.entries(expected).flatMap(([path, type]) => {
+const NO_PROBLEMS: readonly string[] = Object.freeze([]);
+
+/**
+ * How a record departs from the documented shape (missing or retyped fields). Runs for
+ * every record of every page (a kline catch-up checks millions), so it allocates nothing
+ * for a well-shaped one.
+ */
+export function shapeProblems(
+  record: unknown,
+  expected: Record<string, JsonType>,
+): readonly string[] {
+  let problems: string[] | undefined;
+  for (const path in expected) {
     const value = at(record, path);
-    if (value === undefined) return [`field ${path} is missing`];
-    if (value !== null && typeof value !== type)
-      return [`field ${path} is ${typeof value}, expected ${type}`];
-    return [];
-  });
+    if (value === undefined) (problems ??= []).push(`field ${path} is missing`);
+    else if (value !== null && typeof value !== expected[path])
+      (problems ??= []).push(`field ${path} is ${typeof value}, expected ${expected[path]}`);
+  }
+  return problems ?? NO_PROBLEMS;
 }
 
 /**

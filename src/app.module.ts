@@ -6,6 +6,7 @@ import { HttpCacheModule } from './common/cache/http-cache.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { ProblemDetailsFilter } from './common/filters/problem-details.filter';
 import { LoggingModule } from './common/logging/logging.module';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
@@ -30,6 +31,7 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         AuthModule,
+        RateLimitModule,
         HttpCacheModule,
         IdempotencyModule,
         MetricsModule,

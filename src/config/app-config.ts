@@ -50,7 +50,11 @@ export abstract class AppConfig {
   abstract readonly cache: { ttlSeconds: number };
   /** A latest price older than this is served with `stale: true`. */
   abstract readonly marketData: { priceStaleSeconds: number };
-  abstract readonly rateLimit: { perMinute: number; syncPerMinute: number };
+  abstract readonly rateLimit: {
+    perMinute: number;
+    partnerPerMinute: number;
+    syncPerMinute: number;
+  };
   abstract readonly auth: { adminApiKey?: string };
   abstract readonly health: { timeoutMs: number };
   abstract readonly ingestion: {
@@ -160,6 +164,7 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
     marketData: { priceStaleSeconds: env.PRICE_STALE_SECONDS },
     rateLimit: {
       perMinute: env.RATE_LIMIT_PER_MINUTE,
+      partnerPerMinute: env.PARTNER_RATE_LIMIT_PER_MINUTE,
       syncPerMinute: env.SYNC_RATE_LIMIT_PER_MINUTE,
     },
     auth: { adminApiKey: env.ADMIN_API_KEY },

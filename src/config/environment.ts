@@ -126,6 +126,9 @@ export class Environment {
   @IntegerVar(1)
   SYNC_RATE_LIMIT_PER_MINUTE = 10;
 
+  @IntegerVar(1)
+  PARTNER_RATE_LIMIT_PER_MINUTE = 1_000;
+
   @IsOptional()
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters long' })

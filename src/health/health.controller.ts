@@ -1,3 +1,4 @@
+import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, Header, HttpCode, HttpStatus, Req, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
@@ -14,6 +15,7 @@ import { HealthService } from './health.service';
  * orchestrators and dashboards read their per-dependency fields.
  */
 @ApiTags('health')
+@SkipThrottle() // probes and scrapes must never be refused
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

@@ -18,6 +18,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard, RequireRole } from '../auth/api-key.guard';
+import { SyncRateLimited } from '../common/rate-limit/rate-limit.guard';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
@@ -57,6 +58,7 @@ export class SyncController {
 
   @Post('sync')
   @HttpCode(HttpStatus.OK)
+  @SyncRateLimited()
   @UseGuards(ApiKeyGuard)
   @RequireRole('admin')
   @ApiOperation({ summary: 'Run an ingestion now (admin API key in X-API-Key)' })
@@ -71,7 +73,7 @@ export class SyncController {
     description:
       'A retry with the same key replays the stored response (Idempotent-Replayed: true); 409 while the first is running',
   })
-  @ApiProblems(400, 401, 403, 409, 502, 504)
+  @ApiProblems(400, 401, 403, 409, 429, 502, 504)
   async sync(
     @Query() query: SyncQuery,
     @Headers('idempotency-key') idempotencyKey: string | undefined,

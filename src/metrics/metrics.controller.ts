@@ -1,9 +1,11 @@
+import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get, Header, HttpCode, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('metrics')
+@SkipThrottle() // probes and scrapes must never be refused
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

@@ -24,6 +24,11 @@ export class RedisKeys {
     return `${this.prefix}:cache:versions`;
   }
 
+  /** A rate-limit counter (`<throttler>:<client>`), shared by every instance. */
+  rateLimit(key: string): string {
+    return `${this.prefix}:ratelimit:${key}`;
+  }
+
   /** Latest known price of a symbol (JSON), written on ingestion. */
   latestPrice(symbol: string): string {
     return `${this.prefix}:price:latest:${symbol}`;

@@ -22,6 +22,7 @@ export function spawnApp(env: Record<string, string>): AppProcess {
       SYNC_ON_STARTUP: 'false',
       INGESTION_SCHEDULE: 'false',
       BINANCE_STREAM: 'false',
+      RATE_LIMIT_PER_MINUTE: '1000000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

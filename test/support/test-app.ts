@@ -51,6 +51,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     SYNC_ON_STARTUP: 'false',
     INGESTION_SCHEDULE: 'false',
     BINANCE_STREAM: 'false',
+    // Suites send many requests from one address; the rate-limit suite sets its own limits.
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    SYNC_RATE_LIMIT_PER_MINUTE: '1000000',
     // Suites share the Redis server but not a database: keep their keys apart.
     REDIS_KEY_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     ...(serverRedisUrl ? { REDIS_URL: serverRedisUrl } : {}),

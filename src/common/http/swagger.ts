@@ -11,7 +11,12 @@ Field names follow the CoinGecko \`/coins/markets\` vocabulary (\`current_price\
 **Errors.** Every non-2xx response (except the health documents) is RFC 9457
 \`application/problem+json\`: \`{type, title, status, detail, instance, error, code, timestamp,
 requestId}\`, plus \`errors[]\` (\`field\`, \`message\`) on validation failures. \`type\` is a relative
-reference \`/problems/<code>\`. Every response carries \`X-Request-Id\` (send your own to correlate).`;
+reference \`/problems/<code>\`. Every response carries \`X-Request-Id\` (send your own to correlate).
+
+**Rate limits.** Every route but \`/health*\` and \`/metrics\` counts against a per-client limit
+(the API key sent in \`X-API-Key\`, else the address): \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\`,
+\`X-RateLimit-Reset\` and the IETF \`RateLimit-Policy\` / \`RateLimit\` fields on each response; over the
+limit, 429 with \`Retry-After\` and \`retry_after\`. Admin sync has a second, lower limit (\`-sync\`).`;
 
 /** Every operation may answer with a problem document; declared once here, not per route. */
 function declareProblemResponses(document: OpenAPIObject): void {

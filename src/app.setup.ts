@@ -11,6 +11,7 @@ import {
 import { setupSwagger } from './common/http/swagger';
 import type { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
+import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 
 const EXPOSED_HEADERS = [
   'X-Request-Id',
@@ -78,6 +79,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     maxAge: 600,
   });
   setupSwagger(app);
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app));
   await app.init();
 }
 

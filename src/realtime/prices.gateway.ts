@@ -1,4 +1,4 @@
-import { UseFilters, UseGuards, UsePipes } from '@nestjs/common';
+import { UseFilters, UseGuards } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -24,7 +24,6 @@ import {
 import { SubscriptionsService } from './subscriptions.service';
 import { WsExceptionFilter } from './ws-exception.filter';
 import { WsThrottlerGuard } from './ws-throttler.guard';
-import { WsValidationPipe } from './ws-validation.pipe';
 
 type PriceSocket = Socket<Record<string, never>, ServerToClientEvents>;
 
@@ -32,11 +31,11 @@ const ROOM_PREFIX = symbolRoom('');
 
 /**
  * Socket.IO, default namespace: symbol subscriptions over one room per symbol. Thin: the
- * rules live in SubscriptionsService, the updates come from the fan-out.
+ * rules live in SubscriptionsService, the updates come from the fan-out. Payloads are
+ * validated into DTOs by the global ValidationPipe (Nest applies it to gateways too).
  */
 @WebSocketGateway()
 @UseFilters(WsExceptionFilter)
-@UsePipes(WsValidationPipe)
 @UseGuards(WsThrottlerGuard)
 export class PricesGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   constructor(

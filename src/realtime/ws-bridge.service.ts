@@ -13,6 +13,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
 import { SYMBOL_PATTERN } from '../common/pipes/parse-symbol.pipe';
+import { createValidationPipe } from '../common/pipes/validation.pipe';
 import { AppConfig } from '../config/app-config';
 import { SubscriptionRequestDto } from './dto/subscription-request.dto';
 import { PriceStreamService } from './price-stream.service';
@@ -27,7 +28,6 @@ import type {
 import { SubscriptionsService } from './subscriptions.service';
 import { toErrorPayload } from './ws-errors';
 import { WS_THROTTLER, messageRateError } from './ws-throttler.guard';
-import { WsValidationPipe } from './ws-validation.pipe';
 
 export const WS_PATH = '/ws';
 const STREAM_PATH = /^\/ws\/prices\/([^/]+)\/?$/;
@@ -49,7 +49,12 @@ interface BridgeClient {
 }
 
 const textOf = (data: RawData): string =>
-  (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
+  (Array.isArray(data)
+    ? Buffer.concat(data)
+    : data instanceof ArrayBuffer
+      ? Buffer.from(data)
+      : data
+  ).toString('utf8');
 
 function routeOf(url: string | undefined): Route | null {
   const path = new URL(url ?? '/', 'http://localhost').pathname;
@@ -70,7 +75,8 @@ export class WsBridgeService implements OnApplicationBootstrap, OnApplicationShu
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   private readonly clients = new Map<string, BridgeClient>();
   private readonly bySymbol = new Map<string, Set<BridgeClient>>();
-  private readonly validation = new WsValidationPipe();
+  /** The pipe the gateway's messages (and HTTP bodies) go through. */
+  private readonly validation = createValidationPipe();
   private heartbeat?: NodeJS.Timeout;
   private httpServer?: HttpServer;
 

@@ -7,9 +7,8 @@
 // streams adapter carries the updates. Prints Markdown; exits 1 when a target is missed.
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { REDIS_URL, createBenchDatabase, fmt, machine, table } from './support/harness';
+import { REDIS_URL, createBenchDatabase, fmt, freePort, machine, table } from './support/harness';
 import type { ClientsReply, ClientsRequest } from './support/ws-clients';
 import type { ServerReply, ServerRequest } from './support/ws-price-server';
 
@@ -19,14 +18,6 @@ const PER_SECOND = 10;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const P99_TARGET_MS = 100;
 const RSS_TARGET_BYTES = 40 * 1024;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The next IPC message of `type` from a child. */
 async function reply<T extends { type: string }, K extends T['type']>(

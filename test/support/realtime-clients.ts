@@ -11,21 +11,25 @@ export interface Received {
   data: Record<string, unknown>;
 }
 
-export interface RecordingSocket {
-  socket: Socket;
+/** What both kinds of client offer: everything received, and waits on it. */
+interface Recording {
   received: Received[];
-  /** Resolves with the first event named `event` (after `from`) matching `where`. */
+  /** Resolves with the first message named `event` (after index `from`) matching `where`. */
   next(
     event: string,
     where?: (data: Record<string, unknown>) => boolean,
     from?: number,
   ): Promise<Record<string, unknown>>;
   of(event: string): Record<string, unknown>[];
-  emitWithAck(event: string, payload?: unknown): Promise<Record<string, unknown>>;
   close(): void;
 }
 
-function recorder(received: Received[]) {
+export interface RecordingSocket extends Recording {
+  socket: Socket;
+  emitWithAck(event: string, payload?: unknown): Promise<Record<string, unknown>>;
+}
+
+function recorder(received: Received[]): Pick<Recording, 'next' | 'of'> {
   return {
     next: (
       event: string,
@@ -72,17 +76,9 @@ export async function connectSocket(
   };
 }
 
-export interface RecordingWebSocket {
+export interface RecordingWebSocket extends Recording {
   ws: WebSocket;
-  received: Received[];
-  next(
-    type: string,
-    where?: (data: Record<string, unknown>) => boolean,
-    from?: number,
-  ): Promise<Record<string, unknown>>;
-  of(type: string): Record<string, unknown>[];
   send(message: unknown): void;
-  close(): void;
 }
 
 /** A plain WebSocket client recording every JSON message (`event` is its `type`). */

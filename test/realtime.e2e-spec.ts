@@ -343,6 +343,31 @@ describe('Real-time streaming (e2e)', () => {
     });
   });
 
+  describe('heartbeat', () => {
+    let beating: TestApp;
+
+    beforeAll(async () => {
+      beating = await startTestApp({
+        env: { INGESTION_PROVIDERS: 'csv', WS_HEARTBEAT_SECONDS: '1' },
+      });
+    });
+
+    afterAll(async () => {
+      await beating.close();
+    });
+
+    it('closes a /ws peer that stops answering pings, and keeps one that answers', async () => {
+      const url = `${beating.baseUrl.replace(/^http/, 'ws')}/ws`;
+      const silent = new WebSocket(url, { autoPong: false });
+      const healthy = track(await connectWebSocket(url));
+      const closed = new Promise((resolve) => silent.once('close', resolve));
+
+      await closed;
+
+      expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
+    });
+  });
+
   (serverDatabaseUrl && serverRedisUrl ? describe : describe.skip)(
     'two instances on one Redis (server mode)',
     () => {

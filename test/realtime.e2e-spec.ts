@@ -368,6 +368,21 @@ describe('Real-time streaming (e2e)', () => {
     });
   });
 
+  it('shuts down promptly with clients of both protocols connected, telling /ws clients why', async () => {
+    const closing = await startTestApp({ env: { INGESTION_PROVIDERS: 'csv' } });
+    const client = track(await connectSocket(closing.baseUrl, { reconnection: false }));
+    const bridged = track(await connectWebSocket(`${closing.baseUrl.replace(/^http/, 'ws')}/ws`));
+    const closeCode = new Promise<number>((resolve) => bridged.ws.once('close', resolve));
+    const disconnected = new Promise((resolve) => client.socket.once('disconnect', resolve));
+    const started = Date.now();
+
+    await closing.close();
+
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await closeCode).toBe(1001);
+    await disconnected;
+  });
+
   (serverDatabaseUrl && serverRedisUrl ? describe : describe.skip)(
     'two instances on one Redis (server mode)',
     () => {

@@ -1,8 +1,8 @@
 import {
   Injectable,
   Logger,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
@@ -35,6 +35,7 @@ const ALL = 'ALL';
 const MAX_MESSAGE_BYTES = 16 * 1024;
 /** A connection this far behind gets no market updates until it has drained. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
+const CLOSE_GRACE_MS = 1_000;
 
 type Route = { kind: 'protocol' } | { kind: 'stream'; symbol: string };
 
@@ -70,7 +71,7 @@ function routeOf(url: string | undefined): Route | null {
  * with the gateway. It answers only upgrades of its own paths; Socket.IO handles its own.
  */
 @Injectable()
-export class WsBridgeService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WsBridgeService.name);
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   private readonly clients = new Map<string, BridgeClient>();
@@ -96,10 +97,22 @@ export class WsBridgeService implements OnApplicationBootstrap, OnApplicationShu
     this.heartbeat.unref();
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Before the HTTP server closes: it waits for every connection, upgraded ones included.
+   * Peers get a 1001 close; those that do not complete the handshake are cut.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.heartbeat);
     this.httpServer?.off('upgrade', this.onUpgrade);
-    for (const client of this.clients.values()) client.ws.close(1001, 'server shutting down');
+    const closed = [...this.clients.values()].map(
+      ({ ws }) =>
+        new Promise<void>((resolve) => {
+          ws.once('close', () => resolve());
+          ws.close(1001, 'server shutting down');
+          setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+        }),
+    );
+    await Promise.all(closed);
     this.wss.close();
   }
 

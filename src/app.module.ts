@@ -16,6 +16,7 @@ import { CryptocurrenciesModule } from './cryptocurrencies/cryptocurrencies.modu
 import { IngestionModule } from './ingestion/ingestion.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PriceHistoryModule } from './price-history/price-history.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { RedisModule } from './redis/redis.module';
 import { SentimentModule } from './sentiment/sentiment.module';
 
@@ -40,6 +41,7 @@ export class AppModule {
         PriceHistoryModule,
         SentimentModule,
         IngestionModule,
+        RealtimeModule,
       ],
       controllers: [AppController],
       providers: [

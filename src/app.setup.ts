@@ -13,6 +13,7 @@ import { RequestLogController } from './common/logging/request-log';
 import { rootLogger } from './common/logging/root-logger';
 import type { AppConfig } from './config/app-config';
 import { MetricsService } from './metrics/metrics.service';
+import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 
 const EXPOSED_HEADERS = [
   'X-Request-Id',
@@ -82,6 +83,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     maxAge: 600,
   });
   setupSwagger(app);
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app));
   await app.init();
 }
 

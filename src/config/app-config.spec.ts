@@ -40,6 +40,14 @@ describe(loadAppConfig.name, () => {
     expect(sut.ingestion.binance.symbols).toHaveLength(20);
     expect(sut.ingestion.coingecko.baseUrl).toBe('https://api.coingecko.com/api/v3');
     expect(sut.ingestion.binance.wsUrl).toBe('wss://stream.binance.com:9443');
+    expect(sut.realtime).toEqual({
+      minIntervalMs: 250,
+      maxSymbolsPerClient: 50,
+      messagesPerSecond: 20,
+      requireApiKey: false,
+      recoveryWindowMs: 120_000,
+      heartbeatMs: 25_000,
+    });
     expect(sut.log.level).toBe('info');
   });
 
@@ -92,6 +100,10 @@ describe(loadAppConfig.name, () => {
     ['BINANCE_WS_URL', 'https://stream.binance.com'],
     ['ADMIN_API_KEY', 'short'],
     ['CACHE_TTL_SECONDS', '0'],
+    ['WS_MIN_INTERVAL_MS', '5'],
+    ['WS_MAX_SYMBOLS_PER_CLIENT', '0'],
+    ['WS_REQUIRE_API_KEY', 'maybe'],
+    ['WS_RECOVERY_WINDOW_SECONDS', '-1'],
   ])('rejects %s=%s naming the variable', (variable, value) => {
     const problems = problemsOf({ [variable]: value });
 

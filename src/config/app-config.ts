@@ -88,6 +88,16 @@ export abstract class AppConfig {
       wsMaxAgeMs: number;
     };
   };
+  abstract readonly realtime: {
+    /** Per symbol, updates are sent at most this often (the latest one wins). */
+    minIntervalMs: number;
+    maxSymbolsPerClient: number;
+    messagesPerSecond: number;
+    requireApiKey: boolean;
+    /** Connection-state recovery window; 0 turns recovery off. */
+    recoveryWindowMs: number;
+    heartbeatMs: number;
+  };
   abstract readonly log: { level: LogLevel };
 }
 
@@ -199,6 +209,14 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
         backfillMinutes: env.BINANCE_BACKFILL_MINUTES,
         wsMaxAgeMs: env.BINANCE_WS_MAX_AGE_SECONDS * 1_000,
       },
+    },
+    realtime: {
+      minIntervalMs: env.WS_MIN_INTERVAL_MS,
+      maxSymbolsPerClient: env.WS_MAX_SYMBOLS_PER_CLIENT,
+      messagesPerSecond: env.WS_MESSAGES_PER_SECOND,
+      requireApiKey: env.WS_REQUIRE_API_KEY,
+      recoveryWindowMs: env.WS_RECOVERY_WINDOW_SECONDS * 1_000,
+      heartbeatMs: env.WS_HEARTBEAT_SECONDS * 1_000,
     },
     log: { level: env.LOG_LEVEL },
   };

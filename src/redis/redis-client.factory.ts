@@ -8,6 +8,25 @@ const CONNECT_TIMEOUT_MS = 2_000;
 const COMMAND_TIMEOUT_MS = 1_000;
 const MAX_RECONNECT_DELAY_MS = 3_000;
 
+/** Logs each outage once (ioredis repeats errors on every reconnect attempt). */
+function reportOutages(client: Redis, name: string): void {
+  const log = new Logger(name);
+  let connected = false;
+  client.on('ready', () => {
+    connected = true;
+    log.log('connected');
+  });
+  client.on('close', () => {
+    if (connected)
+      log.warn('connection lost; serving without Redis, reconnecting in the background');
+    connected = false;
+  });
+  client.on('error', (error: Error) => log.debug(`connection error: ${error.message}`));
+}
+
+const retryStrategy = (attempt: number): number =>
+  Math.min(100 * 2 ** Math.min(attempt, 5), MAX_RECONNECT_DELAY_MS);
+
 /**
  * Builds the shared connection. It fails fast rather than queueing when Redis is away
  * (offline queue off, bounded connect and command timeouts) and keeps reconnecting in the
@@ -20,22 +39,10 @@ export async function createRedisClient(url: string): Promise<Redis> {
     commandTimeout: COMMAND_TIMEOUT_MS,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    retryStrategy: (attempt) => Math.min(100 * 2 ** Math.min(attempt, 5), MAX_RECONNECT_DELAY_MS),
+    retryStrategy,
     lazyConnect: true,
   });
-
-  // ioredis repeats errors on every reconnect attempt; report each outage once.
-  let connected = false;
-  client.on('ready', () => {
-    connected = true;
-    logger.log('connected');
-  });
-  client.on('close', () => {
-    if (connected)
-      logger.warn('connection lost; serving without Redis, reconnecting in the background');
-    connected = false;
-  });
-  client.on('error', (error: Error) => logger.debug(`connection error: ${error.message}`));
+  reportOutages(client, 'Redis');
 
   client.connect().catch((error: unknown) => {
     logger.warn({ err: error }, 'not reachable at startup; serving without it until it is');
@@ -44,6 +51,22 @@ export async function createRedisClient(url: string): Promise<Redis> {
   await once(client, 'ready', { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) }).catch(
     () => undefined,
   );
+  return client;
+}
+
+/**
+ * A connection for a background consumer that blocks on reads (the Socket.IO streams
+ * adapter's XREAD, which it duplicates from this one): no command timeout, and commands
+ * wait for a reconnection instead of failing, since nobody is waiting on them but the loop.
+ */
+export function createBlockingRedisClient(url: string, name: string): Redis {
+  const client = new Redis(url, {
+    connectionName: `crypto-market-api:${name}`,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: null,
+    retryStrategy,
+  });
+  reportOutages(client, `Redis:${name}`);
   return client;
 }
 

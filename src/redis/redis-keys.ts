@@ -33,4 +33,18 @@ export class RedisKeys {
   latestPrice(symbol: string): string {
     return `${this.prefix}:price:latest:${symbol}`;
   }
+
+  /** Per-symbol sequence counter of real-time updates (`price:BTC`, `candle:BTC`). */
+  realtimeSeq(stream: string): string {
+    return `${this.prefix}:rt:seq:${stream}`;
+  }
+
+  /** Stream, pub/sub channel and session keys of the Socket.IO adapter. */
+  get socketIo(): { stream: string; channelPrefix: string; sessionPrefix: string } {
+    return {
+      stream: `${this.prefix}:sio:stream`,
+      channelPrefix: `${this.prefix}:sio`,
+      sessionPrefix: `${this.prefix}:sio:session:`,
+    };
+  }
 }

@@ -28,10 +28,11 @@ export class AppException extends Error {
   }
 
   static validation(errors: FieldError[]): AppException {
+    const fields = [...new Set(errors.map((e) => e.field))];
     const detail =
-      errors.length === 1
+      fields.length === 1
         ? `Invalid ${errors[0].field}: ${errors[0].message}`
-        : `Validation failed for ${errors.map((e) => e.field).join(', ')}`;
+        : `Validation failed for ${fields.join(', ')}`;
     return new AppException(ErrorCode.ValidationFailed, detail, { errors });
   }
 

@@ -4,6 +4,8 @@ import { HttpStatus } from '@nestjs/common';
 export enum ErrorCode {
   ValidationFailed = 'validation_failed',
   BadRequest = 'bad_request',
+  /** A per-client allowance (e.g. symbols per real-time connection) would be exceeded. */
+  LimitExceeded = 'limit_exceeded',
   Unauthorized = 'unauthorized',
   Forbidden = 'forbidden',
   NotFound = 'not_found',
@@ -22,6 +24,7 @@ export function statusOf(code: ErrorCode): HttpStatus {
   switch (code) {
     case ErrorCode.ValidationFailed:
     case ErrorCode.BadRequest:
+    case ErrorCode.LimitExceeded:
       return HttpStatus.BAD_REQUEST;
     case ErrorCode.Unauthorized:
       return HttpStatus.UNAUTHORIZED;

@@ -1,0 +1,146 @@
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { loadAppConfig } from '../config/app-config';
+import type { AssetsRepository } from '../cryptocurrencies/assets.repository';
+import type { LatestPriceStore } from '../price-history/latest-price.store';
+import { PriceBus, type CandleUpdated, type PriceUpdated } from '../price-history/price-bus';
+import { RedisKeys } from '../redis/redis-keys';
+import type { MarketUpdate } from './realtime.events';
+import { PriceStreamService } from './price-stream.service';
+import { SequenceStore } from './sequence.store';
+
+const INTERVAL_MS = 100;
+
+const aPrice = (overrides: Partial<PriceUpdated> = {}): PriceUpdated => ({
+  symbol: 'BTC',
+  price: 100,
+  change24h: null,
+  volume24h: null,
+  timestamp: Date.now(),
+  source: 'test',
+  ...overrides,
+});
+
+const aCandle = (overrides: Partial<CandleUpdated> = {}): CandleUpdated => ({
+  symbol: 'BTC',
+  timeframe: '1m',
+  openTime: 60_000,
+  open: 1,
+  high: 1,
+  low: 1,
+  close: 1,
+  volume: 1,
+  isClosed: false,
+  source: 'test',
+  ...overrides,
+});
+
+describe(PriceStreamService.name, () => {
+  let bus: PriceBus;
+  let sut: PriceStreamService;
+  const latest = { get: jest.fn() };
+  const assets = { findBySymbol: jest.fn() };
+
+  const collect = (count: number): Promise<MarketUpdate[]> =>
+    firstValueFrom(sut.updates$.pipe(take(count), toArray()));
+
+  beforeEach(() => {
+    const config = loadAppConfig({ WS_MIN_INTERVAL_MS: String(INTERVAL_MS) });
+    bus = new PriceBus();
+    sut = new PriceStreamService(
+      config,
+      bus,
+      new SequenceStore(null, new RedisKeys(config)),
+      latest as unknown as LatestPriceStore,
+      assets as unknown as AssetsRepository,
+    );
+    sut.onModuleInit();
+  });
+
+  afterEach(() => {
+    sut.onModuleDestroy();
+  });
+
+  it('sends the first price at once and only the latest of a burst one interval later', async () => {
+    const updates = collect(2);
+    const started = Date.now();
+
+    bus.publishPrices([1, 2, 3, 4].map((price) => aPrice({ price })));
+
+    const [first, second] = await updates;
+    expect([first.payload, second.payload]).toMatchObject([
+      { symbol: 'BTC', price: 1, seq: 1 },
+      { symbol: 'BTC', price: 4, seq: 2 },
+    ]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(INTERVAL_MS - 5);
+  });
+
+  it('throttles each symbol on its own', async () => {
+    const updates = collect(2);
+
+    bus.publishPrices([aPrice({ symbol: 'BTC' }), aPrice({ symbol: 'ETH', price: 5 })]);
+
+    expect((await updates).map((u) => [u.payload.symbol, u.payload.seq])).toEqual([
+      ['BTC', 1],
+      ['ETH', 1],
+    ]);
+  });
+
+  it('keeps a closed candle when the next minute starts within the same interval', async () => {
+    const updates = collect(3);
+
+    bus.publishCandles([
+      aCandle({ openTime: 60_000, close: 1 }),
+      aCandle({ openTime: 60_000, close: 2, isClosed: true }),
+      aCandle({ openTime: 120_000, close: 3 }),
+    ]);
+
+    expect((await updates).map((u) => u.payload)).toMatchObject([
+      {
+        open_time: '1970-01-01T00:01:00.000Z',
+        close: 1,
+        is_closed: false,
+        seq: 1,
+      },
+      { open_time: '1970-01-01T00:01:00.000Z', close: 2, is_closed: true, seq: 2 },
+      { open_time: '1970-01-01T00:02:00.000Z', close: 3, seq: 3 },
+    ]);
+  });
+
+  it('numbers prices and candles of a symbol separately', async () => {
+    const updates = collect(2);
+
+    bus.publishPrices([aPrice()]);
+    bus.publishCandles([aCandle()]);
+
+    expect((await updates).map((u) => [u.event, u.payload.seq])).toEqual([
+      ['price_update', 1],
+      ['candle_update', 1],
+    ]);
+  });
+
+  it('snapshots the latest price with the last seq sent, falling back to the asset row', async () => {
+    const sent = collect(1);
+    bus.publishPrices([aPrice({ price: 7 })]);
+    await sent;
+    latest.get.mockResolvedValueOnce({ symbol: 'BTC', price: 7, timestamp: 0, source: 'test' });
+    latest.get.mockResolvedValueOnce(null);
+    assets.findBySymbol.mockResolvedValueOnce({
+      currentPrice: '3.5',
+      priceChangePercentage24h: '-1.25',
+      totalVolume: null,
+      lastUpdated: new Date(0),
+      source: 'csv',
+    });
+
+    expect(await sut.snapshot('BTC')).toMatchObject({ price: 7, seq: 1, change_24h: null });
+    expect(await sut.snapshot('ETH')).toEqual({
+      symbol: 'ETH',
+      price: 3.5,
+      change_24h: -1.25,
+      volume_24h: null,
+      timestamp: '1970-01-01T00:00:00.000Z',
+      source: 'csv',
+      seq: 0,
+    });
+  });
+});

@@ -1,0 +1,79 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type Redis from 'ioredis';
+import type { Server as HttpServer } from 'node:http';
+import { Server, type ServerOptions } from 'socket.io';
+import { AppConfig } from '../config/app-config';
+import { closeRedisClient, createBlockingRedisClient } from '../redis/redis-client.factory';
+import { RedisKeys } from '../redis/redis-keys';
+
+/** Client messages are small JSON objects. */
+const MAX_MESSAGE_BYTES = 16 * 1024;
+/** Redis stream length: what reconnecting clients can be replayed from, across instances. */
+const STREAM_MAX_LEN = 50_000;
+
+/**
+ * The Socket.IO server on the Fastify HTTP server: heartbeat, CORS and connection-state
+ * recovery from the configuration; with REDIS_URL the Redis streams adapter (which keeps
+ * recovery working across instances) on a connection of its own, since it blocks on XREAD.
+ */
+export class RealtimeIoAdapter extends IoAdapter {
+  private redis?: Redis;
+  private readonly config: AppConfig;
+  private readonly keys: RedisKeys;
+
+  constructor(app: INestApplicationContext) {
+    super(app);
+    this.config = app.get(AppConfig);
+    this.keys = app.get(RedisKeys);
+  }
+
+  /**
+   * Built here rather than by IoAdapter, which would use the socket.io copy pinned inside
+   * @nestjs/platform-socket.io: the server, its adapter and the gateway's types must come
+   * from the one socket.io the project depends on.
+   */
+  override createIOServer(
+    _port: number,
+    options?: object,
+  ): ReturnType<IoAdapter['createIOServer']> {
+    const { realtime, http, redis } = this.config;
+    let adapter: ServerOptions['adapter'] | undefined;
+    if (redis.url) {
+      this.redis ??= createBlockingRedisClient(redis.url, 'socket.io');
+      const keys = this.keys.socketIo;
+      adapter = createAdapter(this.redis, {
+        streamName: keys.stream,
+        channelPrefix: keys.channelPrefix,
+        sessionKeyPrefix: keys.sessionPrefix,
+        maxLen: STREAM_MAX_LEN,
+        onlyPlaintext: true,
+        // Bounds how long a closing instance waits for its last blocking read.
+        blockTimeInMs: 2_000,
+      });
+    }
+    const server = new Server(this.httpServer as HttpServer, {
+      ...(options as Partial<ServerOptions>),
+      serveClient: true,
+      maxHttpBufferSize: MAX_MESSAGE_BYTES,
+      pingInterval: realtime.heartbeatMs,
+      pingTimeout: Math.min(20_000, realtime.heartbeatMs),
+      cors: { origin: http.corsOrigins },
+      ...(realtime.recoveryWindowMs > 0
+        ? {
+            connectionStateRecovery: {
+              maxDisconnectionDuration: realtime.recoveryWindowMs,
+              skipMiddlewares: true,
+            },
+          }
+        : {}),
+      ...(adapter ? { adapter } : {}),
+    });
+    return server as unknown as ReturnType<IoAdapter['createIOServer']>;
+  }
+
+  override async dispose(): Promise<void> {
+    if (this.redis) await closeRedisClient(this.redis);
+  }
+}

@@ -1,0 +1,95 @@
+// The real-time protocol (ARCHITECTURE.md, "Real-time surface"): every message the server
+// sends and every message a client may send, typed once for the Socket.IO gateway and the
+// plain-WebSocket bridge, which speak the same payloads.
+import type { ErrorCode } from '../common/errors/error-code';
+
+export interface ConnectedPayload {
+  client_id: string;
+  message: string;
+  /** ISO 8601. */
+  timestamp: string;
+  /** Epoch ms, for clients that estimate their clock offset. */
+  server_time: number;
+}
+
+export interface PriceUpdatePayload {
+  symbol: string;
+  price: number;
+  change_24h: number | null;
+  volume_24h: number | null;
+  /** When the price was observed (ISO 8601). */
+  timestamp: string;
+  source: string;
+  /** Increases by one per price update of this symbol; a jump means updates were skipped. */
+  seq: number;
+}
+
+export interface CandleUpdatePayload {
+  symbol: string;
+  timeframe: '1m';
+  /** ISO 8601. */
+  open_time: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  is_closed: boolean;
+  /** Per symbol, counted apart from price updates. */
+  seq: number;
+}
+
+export interface SubscriptionChangePayload {
+  /** The symbols this request added (or removed). */
+  symbols: string[];
+  /** Everything the client is subscribed to afterwards. */
+  subscriptions: string[];
+}
+
+export interface SubscriptionsPayload {
+  subscriptions: string[];
+}
+
+export interface PongPayload {
+  timestamp: string;
+}
+
+export interface ErrorPayload {
+  error: string;
+  code: ErrorCode;
+}
+
+/** The acknowledgement of `subscribe` / `unsubscribe`. */
+export type SubscriptionAck =
+  ({ success: true } & SubscriptionChangePayload) | ({ success: false } & ErrorPayload);
+
+/** Server → client (Socket.IO event names; the bridge's `type` values). */
+export interface ServerToClientEvents {
+  connected: (payload: ConnectedPayload) => void;
+  subscribed: (payload: SubscriptionChangePayload) => void;
+  unsubscribed: (payload: SubscriptionChangePayload) => void;
+  price_update: (payload: PriceUpdatePayload) => void;
+  candle_update: (payload: CandleUpdatePayload) => void;
+  pong: (payload: PongPayload) => void;
+  subscriptions: (payload: SubscriptionsPayload) => void;
+  error: (payload: ErrorPayload) => void;
+}
+
+export type ServerEvent = keyof ServerToClientEvents;
+export type ServerPayload<E extends ServerEvent> = Parameters<ServerToClientEvents[E]>[0];
+
+/** Client → server. */
+export const ClientEvent = {
+  Subscribe: 'subscribe',
+  Unsubscribe: 'unsubscribe',
+  Ping: 'ping',
+  GetSubscriptions: 'get_subscriptions',
+} as const;
+
+/** An update ready to fan out: one per symbol per interval, already sequenced. */
+export type MarketUpdate =
+  | { event: 'price_update'; payload: PriceUpdatePayload }
+  | { event: 'candle_update'; payload: CandleUpdatePayload };
+
+/** The Socket.IO room of a symbol. */
+export const symbolRoom = (symbol: string): string => `symbol:${symbol}`;

@@ -1,0 +1,338 @@
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { AppException } from '../common/errors/app.exception';
+import { ErrorCode } from '../common/errors/error-code';
+import { SYMBOL_PATTERN } from '../common/pipes/parse-symbol.pipe';
+import { createValidationPipe } from '../common/pipes/validation.pipe';
+import { AppConfig } from '../config/app-config';
+import { SubscriptionRequestDto } from './dto/subscription-request.dto';
+import { PriceStreamService } from './price-stream.service';
+import { RealtimeAuthService } from './realtime-auth.service';
+import type {
+  ConnectedPayload,
+  MarketUpdate,
+  PriceUpdatePayload,
+  ServerEvent,
+  ServerPayload,
+} from './realtime.events';
+import { SubscriptionsService } from './subscriptions.service';
+import { toErrorPayload } from './ws-errors';
+import { WS_THROTTLER, messageRateError } from './ws-throttler.guard';
+
+export const WS_PATH = '/ws';
+const STREAM_PATH = /^\/ws\/prices\/([^/]+)\/?$/;
+const ALL = 'ALL';
+const MAX_MESSAGE_BYTES = 16 * 1024;
+/** A connection this far behind gets no market updates until it has drained. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+const CLOSE_GRACE_MS = 1_000;
+
+type Route = { kind: 'protocol' } | { kind: 'stream'; symbol: string };
+
+interface BridgeClient {
+  id: string;
+  ws: WebSocket;
+  alive: boolean;
+  /** `/ws/prices/ALL`: every price update. */
+  all: boolean;
+  /** `/ws` clients also get candles; `/ws/prices/…` only prices. */
+  candles: boolean;
+}
+
+const textOf = (data: RawData): string =>
+  (Array.isArray(data)
+    ? Buffer.concat(data)
+    : data instanceof ArrayBuffer
+      ? Buffer.from(data)
+      : data
+  ).toString('utf8');
+
+function routeOf(url: string | undefined): Route | null {
+  const path = new URL(url ?? '/', 'http://localhost').pathname;
+  if (path === WS_PATH || path === `${WS_PATH}/`) return { kind: 'protocol' };
+  const stream = STREAM_PATH.exec(path);
+  return stream ? { kind: 'stream', symbol: decodeURIComponent(stream[1]) } : null;
+}
+
+/**
+ * The plain-WebSocket bridge, for clients without Socket.IO: `/ws` speaks the gateway's
+ * protocol as JSON messages with a `type`, `/ws/prices/{symbol|ALL}` streams prices with
+ * no client message. Both share the subscription registry and the coalesced price stream
+ * with the gateway. It answers only upgrades of its own paths; Socket.IO handles its own.
+ */
+@Injectable()
+export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WsBridgeService.name);
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  private readonly clients = new Map<string, BridgeClient>();
+  private readonly bySymbol = new Map<string, Set<BridgeClient>>();
+  /** The pipe the gateway's messages (and HTTP bodies) go through. */
+  private readonly validation = createValidationPipe();
+  private heartbeat?: NodeJS.Timeout;
+  private httpServer?: HttpServer;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly subscriptions: SubscriptionsService,
+    private readonly stream: PriceStreamService,
+    private readonly auth: RealtimeAuthService,
+    @InjectThrottlerStorage() private readonly throttler: ThrottlerStorage,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.httpServer = this.adapterHost.httpAdapter.getHttpServer() as HttpServer;
+    this.httpServer.on('upgrade', this.onUpgrade);
+    this.heartbeat = setInterval(() => this.beat(), this.config.realtime.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /**
+   * Before the HTTP server closes: it waits for every connection, upgraded ones included.
+   * Peers get a 1001 close; those that do not complete the handshake are cut.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.heartbeat);
+    this.httpServer?.off('upgrade', this.onUpgrade);
+    const closed = [...this.clients.values()].map(
+      ({ ws }) =>
+        new Promise<void>((resolve) => {
+          ws.once('close', () => resolve());
+          ws.close(1001, 'server shutting down');
+          setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+        }),
+    );
+    await Promise.all(closed);
+    this.wss.close();
+  }
+
+  /** Local delivery of an update (the fan-out calls this for every instance's updates). */
+  deliver(update: MarketUpdate): void {
+    const symbol = update.payload.symbol;
+    const recipients = new Set(this.bySymbol.get(symbol));
+    if (update.event === 'price_update') {
+      for (const client of this.clients.values()) if (client.all) recipients.add(client);
+    }
+    if (recipients.size === 0) return;
+    const message = JSON.stringify({ type: update.event, ...update.payload });
+    for (const client of recipients) {
+      if (update.event === 'candle_update' && !client.candles) continue;
+      if (client.ws.readyState !== WebSocket.OPEN) continue;
+      // A slow reader skips updates rather than growing this process's memory.
+      if (client.ws.bufferedAmount > MAX_BUFFERED_BYTES) continue;
+      client.ws.send(message);
+    }
+  }
+
+  private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const route = routeOf(request.url);
+    if (!route) return;
+    const headerKey = request.headers['x-api-key'];
+    const queryKey = new URL(request.url ?? '/', 'http://localhost').searchParams.get('api_key');
+    this.auth
+      .refusal(typeof headerKey === 'string' ? headerKey : queryKey)
+      .then((refusal) => {
+        if (refusal) {
+          const body = JSON.stringify(refusal);
+          socket.end(
+            `HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n` +
+              `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+          );
+          return;
+        }
+        this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, route));
+      })
+      .catch((error: unknown) => {
+        this.logger.error({ err: error }, 'WebSocket upgrade failed');
+        socket.destroy();
+      });
+  };
+
+  private accept(ws: WebSocket, route: Route): void {
+    const client: BridgeClient = {
+      id: `ws-${randomUUID()}`,
+      ws,
+      alive: true,
+      all: false,
+      candles: route.kind === 'protocol',
+    };
+    this.clients.set(client.id, client);
+    ws.on('pong', () => (client.alive = true));
+    ws.on('close', () => this.forget(client));
+    ws.on('error', () => ws.terminate());
+    if (route.kind === 'protocol') {
+      this.send(client, 'connected', this.greeting(client.id, 'Connected to the price stream'));
+      ws.on('message', (data, isBinary) => void this.onMessage(client, data, isBinary));
+    } else {
+      void this.startStream(client, route.symbol);
+    }
+  }
+
+  private greeting(clientId: string, message: string): ConnectedPayload {
+    const now = new Date();
+    return {
+      client_id: clientId,
+      message,
+      timestamp: now.toISOString(),
+      server_time: now.getTime(),
+    };
+  }
+
+  private async startStream(client: BridgeClient, requested: string): Promise<void> {
+    const symbol = requested.toUpperCase();
+    try {
+      if (symbol === ALL) {
+        client.all = true;
+      } else {
+        if (!SYMBOL_PATTERN.test(symbol)) {
+          throw new AppException(ErrorCode.ValidationFailed, `Invalid symbol: ${requested}`);
+        }
+        await this.subscriptions.subscribe(client.id, { symbol });
+        this.index(client, [symbol]);
+      }
+      this.sendRaw(client, {
+        type: 'connection',
+        ...this.greeting(client.id, `Streaming ${symbol === ALL ? 'all prices' : symbol}`),
+        symbol,
+      });
+      if (!client.all) await this.sendSnapshots(client, [symbol]);
+    } catch (error) {
+      this.send(client, 'error', toErrorPayload(error));
+      client.ws.close(1008, 'subscription refused');
+    }
+  }
+
+  private async onMessage(client: BridgeClient, data: RawData, isBinary: boolean): Promise<void> {
+    try {
+      const { isBlocked } = await this.throttler.increment(
+        `${WS_THROTTLER}:${client.id}`,
+        1_000,
+        this.config.realtime.messagesPerSecond,
+        1_000,
+        WS_THROTTLER,
+      );
+      if (isBlocked) throw messageRateError(this.config.realtime.messagesPerSecond);
+      if (isBinary) throw new AppException(ErrorCode.BadRequest, 'Messages must be JSON text');
+      let message: unknown;
+      try {
+        message = JSON.parse(textOf(data));
+      } catch {
+        throw new AppException(ErrorCode.BadRequest, 'Invalid JSON');
+      }
+      if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+        throw new AppException(ErrorCode.BadRequest, 'A message must be a JSON object');
+      }
+      const { type, ...body } = message as Record<string, unknown>;
+      await this.handle(client, type, body);
+    } catch (error) {
+      this.send(client, 'error', toErrorPayload(error));
+    }
+  }
+
+  private async handle(client: BridgeClient, type: unknown, body: object): Promise<void> {
+    switch (type) {
+      case 'subscribe': {
+        const change = await this.subscriptions.subscribe(client.id, await this.parse(body));
+        this.index(client, change.symbols);
+        this.send(client, 'subscribed', change);
+        await this.sendSnapshots(client, change.symbols);
+        return;
+      }
+      case 'unsubscribe': {
+        const change = this.subscriptions.unsubscribe(client.id, await this.parse(body));
+        for (const symbol of change.symbols) this.unindex(client, symbol);
+        this.send(client, 'unsubscribed', change);
+        return;
+      }
+      case 'ping':
+        this.send(client, 'pong', { timestamp: new Date().toISOString() });
+        return;
+      case 'get_subscriptions':
+        this.send(client, 'subscriptions', {
+          subscriptions: this.subscriptions.subscriptionsOf(client.id),
+        });
+        return;
+      default:
+        throw new AppException(
+          ErrorCode.BadRequest,
+          typeof type === 'string'
+            ? `Unknown message type: ${type}`
+            : 'A message needs a "type" (subscribe, unsubscribe, ping, get_subscriptions)',
+        );
+    }
+  }
+
+  private async parse(body: object): Promise<SubscriptionRequestDto> {
+    return (await this.validation.transform(body, {
+      type: 'body',
+      metatype: SubscriptionRequestDto,
+    })) as SubscriptionRequestDto;
+  }
+
+  private async sendSnapshots(client: BridgeClient, symbols: readonly string[]): Promise<void> {
+    const snapshots = await Promise.all(symbols.map((symbol) => this.stream.snapshot(symbol)));
+    for (const snapshot of snapshots.filter((s): s is PriceUpdatePayload => s !== null)) {
+      this.send(client, 'price_update', snapshot);
+    }
+  }
+
+  private index(client: BridgeClient, symbols: readonly string[]): void {
+    if (!this.clients.has(client.id)) {
+      // Closed while its subscription was being checked.
+      this.subscriptions.forget(client.id);
+      return;
+    }
+    for (const symbol of symbols) {
+      const set = this.bySymbol.get(symbol) ?? new Set<BridgeClient>();
+      set.add(client);
+      this.bySymbol.set(symbol, set);
+    }
+  }
+
+  private unindex(client: BridgeClient, symbol: string): void {
+    const set = this.bySymbol.get(symbol);
+    set?.delete(client);
+    if (set?.size === 0) this.bySymbol.delete(symbol);
+  }
+
+  private forget(client: BridgeClient): void {
+    this.clients.delete(client.id);
+    for (const symbol of this.subscriptions.subscriptionsOf(client.id))
+      this.unindex(client, symbol);
+    this.subscriptions.forget(client.id);
+  }
+
+  /** Dead peers (no pong since the last beat) are closed; the others are pinged. */
+  private beat(): void {
+    for (const client of this.clients.values()) {
+      if (!client.alive) {
+        client.ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
+  }
+
+  private send<E extends ServerEvent>(
+    client: BridgeClient,
+    type: E,
+    payload: ServerPayload<E>,
+  ): void {
+    this.sendRaw(client, { type, ...payload });
+  }
+
+  private sendRaw(client: BridgeClient, message: object): void {
+    if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(message));
+  }
+}

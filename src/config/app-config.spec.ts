@@ -28,7 +28,7 @@ describe(loadAppConfig.name, () => {
     });
     expect(sut.redis.url).toBeUndefined();
     expect(sut.cache.ttlSeconds).toBe(300);
-    expect(sut.rateLimit).toEqual({ perMinute: 100, syncPerMinute: 10 });
+    expect(sut.rateLimit).toEqual({ perMinute: 100, partnerPerMinute: 1_000, syncPerMinute: 10 });
     expect(sut.ingestion.providers).toEqual(['coingecko', 'binance', 'csv']);
     expect(sut.ingestion.syncOnStartup).toBe(true);
     expect(sut.ingestion.simulator).toEqual({

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type Redis from 'ioredis';
+import { once } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config';
@@ -20,6 +21,8 @@ const STREAM_MAX_LEN = 50_000;
  */
 export class RealtimeIoAdapter extends IoAdapter {
   private redis?: Redis;
+  /** The connections the streams adapter duplicates from ours: its reader and subscriber. */
+  private readonly duplicates: Redis[] = [];
   private readonly config: AppConfig;
   private readonly keys: RedisKeys;
 
@@ -41,7 +44,7 @@ export class RealtimeIoAdapter extends IoAdapter {
     const { realtime, http, redis } = this.config;
     let adapter: ServerOptions['adapter'] | undefined;
     if (redis.url) {
-      this.redis ??= createBlockingRedisClient(redis.url, 'socket.io');
+      this.redis ??= this.trackDuplicates(createBlockingRedisClient(redis.url, 'socket.io'));
       const keys = this.keys.socketIo;
       adapter = createAdapter(this.redis, {
         streamName: keys.stream,
@@ -73,7 +76,41 @@ export class RealtimeIoAdapter extends IoAdapter {
     return server as unknown as ReturnType<IoAdapter['createIOServer']>;
   }
 
+  /** Closing the server closes the streams adapter, which drops its connections at once. */
+  override async close(server: Parameters<IoAdapter['close']>[0]): Promise<void> {
+    await Promise.all(this.duplicates.map(settle));
+    await super.close(server);
+  }
+
   override async dispose(): Promise<void> {
     if (this.redis) await closeRedisClient(this.redis);
+  }
+
+  private trackDuplicates(client: Redis): Redis {
+    const duplicate = client.duplicate.bind(client);
+    client.duplicate = (...args: Parameters<Redis['duplicate']>) => {
+      const copy = duplicate(...args);
+      this.duplicates.push(copy);
+      return copy;
+    };
+    return client;
+  }
+}
+
+/**
+ * The streams adapter subscribes without handling a failure, so closing while its SUBSCRIBE
+ * is unanswered (an instance that stops right after starting) rejects it unhandled. A PING
+ * sent behind it on the same connection is answered after it. Bounded: shutdown never waits
+ * on an unreachable Redis.
+ */
+async function settle(client: Redis): Promise<void> {
+  const signal = AbortSignal.timeout(1_000);
+  try {
+    if (client.status === 'end') return;
+    if (client.status !== 'ready') await once(client, 'ready', { signal });
+    await new Promise((resolve) => setImmediate(resolve)); // commands queued offline go out after 'ready'
+    if (client.mode === 'subscriber') await client.ping();
+  } catch {
+    // Timed out or failed: close anyway.
   }
 }

@@ -2,7 +2,6 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type Redis from 'ioredis';
-import { once } from 'node:events';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config';
@@ -84,6 +83,9 @@ export class RealtimeIoAdapter extends IoAdapter {
 
   override async dispose(): Promise<void> {
     if (this.redis) await closeRedisClient(this.redis);
+    // The adapter drops its reader only once a read returns; while Redis is unreachable that
+    // read waits for a reconnection that would never stop trying.
+    for (const copy of this.duplicates) if (copy.status !== 'end') copy.disconnect();
   }
 
   private trackDuplicates(client: Redis): Redis {
@@ -99,18 +101,17 @@ export class RealtimeIoAdapter extends IoAdapter {
 
 /**
  * The streams adapter subscribes without handling a failure, so closing while its SUBSCRIBE
- * is unanswered (an instance that stops right after starting) rejects it unhandled. A PING
- * sent behind it on the same connection is answered after it. Bounded: shutdown never waits
- * on an unreachable Redis.
+ * is unanswered rejects it unhandled (the process would crash on shutdown). Waits until a
+ * connection has nothing in flight but the adapter's own blocking XREAD. Bounded: shutdown
+ * never waits long on an unreachable Redis.
  */
 async function settle(client: Redis): Promise<void> {
-  const signal = AbortSignal.timeout(1_000);
-  try {
-    if (client.status === 'end') return;
-    if (client.status !== 'ready') await once(client, 'ready', { signal });
-    await new Promise((resolve) => setImmediate(resolve)); // commands queued offline go out after 'ready'
-    if (client.mode === 'subscriber') await client.ping();
-  } catch {
-    // Timed out or failed: close anyway.
-  }
+  const deadline = Date.now() + 1_000;
+  const sleep = () => new Promise((resolve) => setTimeout(resolve, 10));
+  const busy = () =>
+    client.status !== 'ready' ||
+    client.commandQueue.toArray().some((item) => item.command.name !== 'xread');
+  // Commands queued while connecting are written just after 'ready'.
+  await new Promise((resolve) => setImmediate(resolve));
+  while (client.status !== 'end' && busy() && Date.now() < deadline) await sleep();
 }

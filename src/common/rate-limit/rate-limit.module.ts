@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule, ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
+import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
@@ -12,6 +12,7 @@ import {
   isSyncLimited,
   rateLimitClientOf,
 } from './rate-limit.guard';
+import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 const MINUTE_MS = 60_000;
@@ -29,7 +30,7 @@ const MINUTE_MS = 60_000;
       useFactory: (config: AppConfig, redis: Redis | null, keys: RedisKeys) => {
         const storage: ThrottlerStorage = redis
           ? new RedisThrottlerStorage(redis, (key) => keys.rateLimit(key))
-          : new ThrottlerStorageService();
+          : new MemoryThrottlerStorage();
         const { perMinute, partnerPerMinute, syncPerMinute } = config.rateLimit;
         return {
           storage,

@@ -44,6 +44,10 @@ async function main(): Promise<void> {
     const targets: { name: string; url: string; paths?: () => string }[] = [
       { name: 'bare Fastify + ioredis GET (reference)', url: `${bare.url}/price` },
       {
+        name: 'bare Fastify + ioredis: rate-limit script, then GET',
+        url: `${bare.url}/price-limited`,
+      },
+      {
         name: 'GET /cryptocurrencies/BTC/price (Redis)',
         url: `${service.url}/api/v1/cryptocurrencies/BTC/price`,
       },
@@ -88,7 +92,8 @@ async function main(): Promise<void> {
       fmt(summary.rps.median / reference, 2),
       fmt(summary.errors.median + summary.non2xx.median),
     ]);
-    const price = results[1].summary;
+    const limitedReference = results[1].summary.rps.median;
+    const price = results[2].summary;
     console.log(`\n### bench:read — ${new Date().toISOString()} — ${machine()}`);
     console.log(
       `50 connections, ${RUNS} runs × ${SECONDS} s per row (median, min–max); server mode (PostgreSQL + Redis)\n`,
@@ -97,6 +102,7 @@ async function main(): Promise<void> {
     const ratio = price.rps.median / reference;
     console.log(
       `\nprice read: ${fmt(ratio, 2)} of bare Fastify (target ≥ 0.60) ${ratio >= 0.6 ? 'PASS' : 'MISS'}; ` +
+        `${fmt(price.rps.median / limitedReference, 2)} of bare Fastify with the same rate-limit step; ` +
         `p99 ${fmt(price.p99.median, 1)} ms (target < 25) ${price.p99.median < 25 ? 'PASS' : 'MISS'}`,
     );
   } finally {

@@ -91,7 +91,10 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    this.httpServer = this.adapterHost.httpAdapter.getHttpServer() as HttpServer;
+    // An application context (a CLI, a benchmark) has no HTTP server to bridge.
+    const httpAdapter = this.adapterHost.httpAdapter as typeof this.adapterHost.httpAdapter | null;
+    if (!httpAdapter) return;
+    this.httpServer = httpAdapter.getHttpServer() as HttpServer;
     this.httpServer.on('upgrade', this.onUpgrade);
     this.heartbeat = setInterval(() => this.beat(), this.config.realtime.heartbeatMs);
     this.heartbeat.unref();

@@ -9,7 +9,7 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
  * window's ms left. A client over the limit stays refused until its window ends, which is
  * throttler's default block (blockDuration = ttl); two commands, on the hottest path.
  */
-const INCREMENT_SCRIPT = `
+export const INCREMENT_SCRIPT = `
 local hits = redis.call('INCR', KEYS[1])
 if hits == 1 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])

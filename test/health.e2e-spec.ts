@@ -1,5 +1,4 @@
-import { createConnection } from 'node:net';
-import { TcpProxy } from './support/tcp-proxy';
+import { TcpProxy, reachable } from './support/tcp-proxy';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, serverDatabaseUrl } from './support/test-database';
 
@@ -12,15 +11,6 @@ interface Health {
 }
 
 const LOCAL_REDIS = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
-
-function reachable(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port, timeout: 500 });
-    socket.once('connect', () => resolve(socket.end() && true));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => resolve(socket.destroy() && false));
-  });
-}
 
 async function getHealth(app: TestApp): Promise<{ status: number; body: Health; ms: number }> {
   const started = Date.now();

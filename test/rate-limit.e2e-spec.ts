@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { ApiKeysService } from '../src/auth/api-keys.service';
-import { TcpProxy } from './support/tcp-proxy';
+import { TcpProxy, reachable } from './support/tcp-proxy';
 import { serverRedisUrl, startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, serverDatabaseUrl } from './support/test-database';
 import { waitFor } from './support/wait-for';
@@ -205,15 +204,7 @@ describe('Rate limiting (e2e)', () => {
     let sut: TestApp;
 
     beforeAll(async () => {
-      redisAvailable = await new Promise<boolean>((resolve) => {
-        const socket = connect(Number(target.port || 6379), target.hostname);
-        const done = (reachable: boolean) => {
-          socket.destroy();
-          resolve(reachable);
-        };
-        socket.once('connect', () => done(true)).once('error', () => done(false));
-        socket.setTimeout(1_000, () => done(false));
-      });
+      redisAvailable = await reachable(target.hostname, Number(target.port || 6379));
       if (!redisAvailable) {
         console.warn(`skipping the rate-limit outage test: no Redis at ${target.host}`);
         return;

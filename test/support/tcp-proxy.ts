@@ -1,6 +1,16 @@
 // A TCP proxy a test can cut and restore, to take a dependency (Redis, PostgreSQL) away
 // from the app without stopping the real server that other suites share.
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createConnection, createServer, connect, type Server, type Socket } from 'node:net';
+
+/** Whether something listens at host:port (a dependency the suite could proxy). */
+export function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port, timeout: 500 });
+    socket.once('connect', () => resolve(socket.end() && true));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => resolve(socket.destroy() && false));
+  });
+}
 
 export class TcpProxy {
   private server?: Server;

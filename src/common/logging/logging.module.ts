@@ -5,10 +5,9 @@ import { rootLogger } from './root-logger';
 
 /**
  * Nest's logger writes JSON lines (pretty in a development terminal) through the root
- * logger. Request lines are Fastify's (see `configureApp`), not pino-http middleware: a
- * Nest middleware would put every request through middie and an AsyncLocalStorage
- * context, a third of the framework's cost on the hottest reads. Logs written during a
- * request name its id explicitly (the error filter does).
+ * logger. Request lines are Fastify's (`RequestLogController`), not pino-http middleware:
+ * a Nest middleware would put every request through middie and an AsyncLocalStorage
+ * context. Logs written during a request name its id explicitly (the error filter does).
  */
 @Module({
   imports: [

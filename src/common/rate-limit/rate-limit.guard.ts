@@ -139,10 +139,15 @@ export class RateLimitGuard extends ThrottlerGuard {
     const now = Date.now();
     const cached = this.identities.get(digest);
     if (cached && cached.until > now) return cached.role;
-    const identity = await this.apiKeys.identify(key).catch(() => null);
+    let role: ApiKeyRole | null;
+    try {
+      role = (await this.apiKeys.identify(key))?.role ?? null;
+    } catch {
+      return null; // database unreachable: count against the address now, ask again next time
+    }
     if (this.identities.size >= IDENTITY_CACHE_MAX) this.identities.clear();
-    this.identities.set(digest, { role: identity?.role ?? null, until: now + IDENTITY_CACHE_MS });
-    return identity?.role ?? null;
+    this.identities.set(digest, { role, until: now + IDENTITY_CACHE_MS });
+    return role;
   }
 }
 

@@ -8,7 +8,10 @@ import {
   PAGE_PATH_PREFIXES,
   PAGE_SECURITY_HEADERS,
 } from './common/http/security-headers';
+import { RouteMethods } from './common/http/route-methods';
 import { setupSwagger } from './common/http/swagger';
+import { ErrorCode } from './common/errors/error-code';
+import { PROBLEM_CONTENT_TYPE, buildProblem } from './common/errors/problem-details';
 import { RequestLogController } from './common/logging/request-log';
 import { rootLogger } from './common/logging/root-logger';
 import type { AppConfig } from './config/app-config';
@@ -56,12 +59,35 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // Bodies are JSON: anything else (text/plain included) is 415, not a string handed to a DTO.
   fastify.removeContentTypeParser('text/plain');
   const metrics = app.get(MetricsService);
+  // Every route registered from here on (Swagger, then the controllers at init).
+  const routes = new RouteMethods();
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   // Callback-style hooks: on the hottest routes, async hooks cost a promise each.
   fastify.addHook('onRequest', (request, reply, done) => {
     const isPage = PAGE_PATH_PREFIXES.some((prefix) => request.url.startsWith(prefix));
     void reply
       .headers(isPage ? PAGE_SECURITY_HEADERS : API_SECURITY_HEADERS)
       .header(REQUEST_ID_HEADER, request.id);
+    if (request.is404) {
+      // A path that exists under other methods is a method swap: 405 with Allow, not 404.
+      const allowed = routes.allowed(request.url);
+      if (allowed.length > 0) {
+        void reply
+          .status(405)
+          .header('allow', allowed.join(', '))
+          .header('content-type', PROBLEM_CONTENT_TYPE)
+          .send(
+            buildProblem({
+              status: 405,
+              code: ErrorCode.MethodNotAllowed,
+              detail: `Method ${request.method} is not allowed on this path; allowed: ${allowed.join(', ')}`,
+              instance: request.url.split('?')[0],
+              requestId: String(request.id),
+            }),
+          );
+        return;
+      }
+    }
     done();
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {

@@ -93,12 +93,36 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
       expect(used.last_used_at).not.toBeNull();
     });
 
-    it('refuses other methods on the admin route', async () => {
-      const response = await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync`, {
+    it('refuses other methods on the admin route: 405 with Allow, and runs nothing', async () => {
+      const runsBefore = await sut.app
+        .get(DataSource)
+        .query<unknown[]>('SELECT id FROM ingestion_runs');
+      for (const method of ['PUT', 'PATCH', 'DELETE']) {
+        const response = await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync?source=csv`, {
+          method,
+          headers: { 'X-API-Key': ADMIN_KEY },
+        });
+
+        expect(response.status).toBe(405);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(response.headers.get('allow')).toContain('POST');
+        expect(await response.json()).toMatchObject({ status: 405, code: 'method_not_allowed' });
+      }
+      // GET on the path is the symbol route (`/cryptocurrencies/{symbol}`), not the admin one.
+      const get = await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync`, {
         headers: { 'X-API-Key': ADMIN_KEY },
       });
+      expect(get.status).toBe(404);
+      expect(
+        await sut.app.get(DataSource).query<unknown[]>('SELECT id FROM ingestion_runs'),
+      ).toHaveLength(runsBefore.length);
+    });
+
+    it('answers 404, not 405, for a path no method has', async () => {
+      const response = await fetch(`${sut.baseUrl}/api/v1/nothing-here`, { method: 'DELETE' });
 
       expect(response.status).toBe(404);
+      expect(response.headers.get('allow')).toBeNull();
     });
   });
 

@@ -1,0 +1,33 @@
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
+
+/**
+ * Which methods a path answers to. Fastify's router only answers "no route" for
+ * `PUT /api/v1/cryptocurrencies/sync`; this table, fed by its `onRoute` hook, tells a 405
+ * (with `Allow`) for a method swap apart from a 404 for a path that does not exist.
+ * It is only consulted on the not-found path, never on a matched request.
+ */
+export class RouteMethods {
+  private readonly router = FindMyWay({ ignoreTrailingSlash: true });
+  private readonly methods = new Set<HTTPMethod>();
+
+  add(method: string | string[], url: string): void {
+    for (const one of Array.isArray(method) ? method : [method]) {
+      const upper = one.toUpperCase() as HTTPMethod;
+      this.router.on(upper, url, () => undefined);
+      this.methods.add(upper);
+    }
+  }
+
+  /** The methods with a route matching `url` (query string ignored), in a stable order. */
+  allowed(url: string): string[] {
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const allowed: string[] = [];
+    for (const method of this.methods) {
+      if (method !== 'OPTIONS' && this.router.find(method, path) !== null) allowed.push(method);
+    }
+    // CORS answers OPTIONS on every path: it says nothing about whether this one exists.
+    if (allowed.length > 0 && this.router.find('OPTIONS', path) !== null) allowed.push('OPTIONS');
+    return allowed.sort();
+  }
+}

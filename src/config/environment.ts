@@ -102,7 +102,7 @@ export class Environment {
   DB_POOL_SIZE = 10;
 
   @IntegerVar(100, 60_000)
-  DB_CONNECT_TIMEOUT_MS = 2_000;
+  DB_CONNECT_TIMEOUT_MS = 1_500;
 
   @IntegerVar(100, 600_000)
   DB_STATEMENT_TIMEOUT_MS = 10_000;

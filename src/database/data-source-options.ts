@@ -25,6 +25,8 @@ export function buildDataSourceOptions(
     extra: {
       idleTimeoutMillis: 30_000,
       statement_timeout: config.database.statementTimeoutMs,
+      // The server enforces statement_timeout; this bounds a query whose server went silent.
+      query_timeout: config.database.statementTimeoutMs + 1_000,
       idle_in_transaction_session_timeout: config.database.statementTimeoutMs * 3,
     },
     migrations: MIGRATIONS,

@@ -9,6 +9,7 @@ import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
 import type { ProviderName } from '../config/environment';
 import { AdvisoryLockService } from '../database/advisory-lock.service';
+import { DatabaseServer } from '../database/database-server';
 import type { IngestionRunEntity, RunTrigger } from './entities/ingestion-run.entity';
 import { IngestionRepository } from './ingestion.repository';
 import { IngestionService } from './ingestion.service';
@@ -20,6 +21,12 @@ import { IngestionService } from './ingestion.service';
  * SYNC_ON_STARTUP starts one run per enabled source in the background: the service is
  * ready before they end.
  */
+/**
+ * A run still `running` after this long is an orphan (its process died): fetches are bounded
+ * by 2 minutes and every statement by DB_STATEMENT_TIMEOUT_MS.
+ */
+export const INTERRUPTED_RUN_AFTER_MS = 10 * 60_000;
+
 @Injectable()
 export class IngestionJobsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(IngestionJobsService.name);
@@ -30,9 +37,12 @@ export class IngestionJobsService implements OnApplicationBootstrap, BeforeAppli
     private readonly ingestion: IngestionService,
     private readonly locks: AdvisoryLockService,
     private readonly runs: IngestionRepository,
+    private readonly database: DatabaseServer,
   ) {}
 
   onApplicationBootstrap(): void {
+    // Embedded mode has one process: whatever is `running` from before this boot is dead.
+    this.track(this.closeInterruptedRuns(this.database.isEmbedded ? 0 : INTERRUPTED_RUN_AFTER_MS));
     if (!this.config.ingestion.syncOnStartup) return;
     for (const provider of this.ingestion.enabledProviders()) {
       this.track(
@@ -103,6 +113,18 @@ export class IngestionJobsService implements OnApplicationBootstrap, BeforeAppli
     this.track(outcome);
     const result = await outcome;
     return result.acquired ? result.result : null;
+  }
+
+  /** Marks runs left `running` by a dead process (started over `olderThanMs` ago) failed. */
+  async closeInterruptedRuns(olderThanMs = INTERRUPTED_RUN_AFTER_MS): Promise<number> {
+    try {
+      const closed = await this.runs.failInterruptedRuns(new Date(Date.now() - olderThanMs));
+      if (closed > 0) this.logger.warn(`${closed} interrupted run(s) recorded as failed`);
+      return closed;
+    } catch (error) {
+      this.logger.warn(`interrupted runs not checked: ${String(error)}`);
+      return 0;
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {

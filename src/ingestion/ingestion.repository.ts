@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import { isDatabaseUnavailable } from '../database/database-errors';
 import { EtlCheckpointEntity } from './entities/etl-checkpoint.entity';
 import {
   IngestionRunEntity,
@@ -22,9 +23,17 @@ export interface SourceStats {
   average_duration_ms: number | null;
 }
 
+/** How long a run's outcome waits for the database to come back before it is given up. */
+const FINISH_RETRY_WINDOW_MS = 3_600_000;
+const FINISH_RETRY_MAX_DELAY_MS = 30_000;
+
 /** Runs, raw payloads and checkpoints: the bookkeeping of ingestion. */
 @Injectable()
-export class IngestionRepository {
+export class IngestionRepository implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(IngestionRepository.name);
+  private readonly pendingOutcomes = new Map<string, NodeJS.Timeout>();
+  private closing = false;
+
   constructor(
     @InjectRepository(IngestionRunEntity) private readonly runs: Repository<IngestionRunEntity>,
     private readonly dataSource: DataSource,
@@ -38,6 +47,12 @@ export class IngestionRepository {
     return this.runs.save(this.runs.create({ source, trigger, status: 'running', details }));
   }
 
+  /**
+   * Records a run's outcome. When the database is away (the usual reason a run failed), the
+   * outcome is kept and written as soon as it is back, so no run stays `running`; the caller
+   * gets the finished run at once either way. Runs whose process died meanwhile are closed
+   * by `failInterruptedRuns`.
+   */
   async finishRun(
     run: IngestionRunEntity,
     outcome: Partial<IngestionRunEntity>,
@@ -48,7 +63,65 @@ export class IngestionRepository {
       finishedAt,
       durationMs: finishedAt.getTime() - run.startedAt.getTime(),
     });
-    return this.runs.save(run);
+    try {
+      return await this.runs.save(run);
+    } catch (error) {
+      if (this.closing || !isDatabaseUnavailable(error)) throw error;
+      this.logger.warn(`run ${run.id} (${run.status}) will be recorded when the database is back`);
+      this.retryFinish(run, 1_000, Date.now() + FINISH_RETRY_WINDOW_MS);
+      return run;
+    }
+  }
+
+  private retryFinish(run: IngestionRunEntity, delayMs: number, deadline: number): void {
+    const timer = setTimeout(() => {
+      this.pendingOutcomes.delete(run.id);
+      this.runs.save(run).then(
+        () => this.logger.log(`run ${run.id} recorded as ${run.status} after the outage`),
+        (error: unknown) => {
+          if (!this.closing && Date.now() < deadline && isDatabaseUnavailable(error)) {
+            this.retryFinish(run, Math.min(delayMs * 2, FINISH_RETRY_MAX_DELAY_MS), deadline);
+          } else {
+            this.logger.error(`run ${run.id} could not be recorded: ${String(error)}`);
+          }
+        },
+      );
+    }, delayMs);
+    timer.unref();
+    this.pendingOutcomes.set(run.id, timer);
+  }
+
+  /** Outcomes still waiting for the database (runs left `running` there until written). */
+  get pendingOutcomeCount(): number {
+    return this.pendingOutcomes.size;
+  }
+
+  beforeApplicationShutdown(): void {
+    // Not written by now: the next start's failInterruptedRuns closes them.
+    this.closing = true;
+    for (const timer of this.pendingOutcomes.values()) clearTimeout(timer);
+    this.pendingOutcomes.clear();
+  }
+
+  /**
+   * Closes runs left `running` by a process that stopped before recording an outcome
+   * (killed, or gave up waiting for the database): those started before `startedBefore`,
+   * or all of them when no other process can be running one (embedded mode).
+   */
+  async failInterruptedRuns(startedBefore?: Date): Promise<number> {
+    const [closed] = await this.dataSource.query<{ n: number }[]>(
+      `WITH closed AS (UPDATE ingestion_runs
+          SET status = 'failed',
+              error = 'interrupted: the process running it stopped before recording an outcome',
+              finished_at = now(),
+              duration_ms = (extract(epoch FROM now() - started_at) * 1000)::int,
+              details = details || '{"error_kind": "interrupted"}'::jsonb
+        WHERE status = 'running' AND ($1::timestamptz IS NULL OR started_at < $1)
+        RETURNING 1)
+       SELECT count(*)::int AS n FROM closed`,
+      [startedBefore ?? null],
+    );
+    return closed.n;
   }
 
   /** Whether a scheduled job already ran for this source since `since` (on any instance). */

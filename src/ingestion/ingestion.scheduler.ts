@@ -79,6 +79,13 @@ export class IngestionScheduler {
     }
   }
 
+  /** Runs whose process died (another instance, or this one before a restart) get an outcome. */
+  @Cron('30 */5 * * * *', { name: 'ingestion:interrupted-runs' })
+  async closeInterruptedRuns(): Promise<void> {
+    if (!this.config.ingestion.schedule) return;
+    await this.jobs.closeInterruptedRuns();
+  }
+
   /** The sources a schedule covers: every enabled one but the CSV import. */
   scheduledSources() {
     return this.ingestion.enabledProviders().filter((p) => p.name !== 'csv');

@@ -4,6 +4,7 @@ import { CacheVersionsService } from '../common/cache/cache-versions.service';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
+import { isDatabaseUnavailable } from '../database/database-errors';
 import type { ProviderName } from '../config/environment';
 import { AssetsRepository } from '../cryptocurrencies/assets.repository';
 import { LatestPriceStore } from '../price-history/latest-price.store';
@@ -161,16 +162,18 @@ export class IngestionService {
         name?: string;
         message?: string;
       };
-      const kind =
-        name === 'TimeoutError' || name === 'AbortError'
+      const kind = isDatabaseUnavailable(error)
+        ? 'database'
+        : name === 'TimeoutError' || name === 'AbortError'
           ? 'timeout'
           : name === 'CircuitOpenError'
             ? 'circuit_open'
             : 'upstream';
       this.logger.warn(`${provider.name} ingestion failed: ${message}`);
+      // Nothing of the batch was written: its transaction rolled back with the checkpoint.
       return this.runs.finishRun(run, {
         status: 'failed',
-        error: message,
+        error: kind === 'database' ? `database unavailable: ${message}` : message,
         details: { error_kind: kind },
       });
     }

@@ -73,7 +73,7 @@ export class SyncController {
     description:
       'A retry with the same key replays the stored response (Idempotent-Replayed: true); 409 while the first is running',
   })
-  @ApiProblems(400, 401, 403, 409, 429, 502, 504)
+  @ApiProblems(400, 401, 403, 409, 429, 502, 503, 504)
   async sync(
     @Query() query: SyncQuery,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -102,6 +102,16 @@ export class SyncController {
     if (query.wait === false) return { status: HttpStatus.ACCEPTED, body: toResult(run) };
     const finished = await done;
     if (finished.status === 'failed') {
+      if (finished.details?.error_kind === 'database') {
+        throw new AppException(
+          ErrorCode.ServiceUnavailable,
+          `Sync of ${finished.source} failed: the database is unavailable; the run is recorded as failed once it is back`,
+          {
+            headers: { 'retry-after': '5' },
+            extensions: { run_id: finished.id, provider: finished.source },
+          },
+        );
+      }
       const timedOut = finished.details?.error_kind === 'timeout';
       throw new AppException(
         timedOut ? ErrorCode.UpstreamTimeout : ErrorCode.UpstreamError,

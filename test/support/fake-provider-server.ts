@@ -4,7 +4,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 export type Reply =
-  | { status: number; body?: unknown; raw?: string; headers?: Record<string, string> }
+  | {
+      status: number;
+      body?: unknown;
+      raw?: string;
+      headers?: Record<string, string>;
+      /** Answers only once this settles: the test decides when the fetch ends. */
+      after?: Promise<unknown>;
+    }
   | { hang: true };
 
 export class FakeProviderServer {
@@ -26,8 +33,12 @@ export class FakeProviderServer {
         this.hanging.add(response);
         return;
       }
-      response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-      response.end(reply.raw ?? JSON.stringify(reply.body ?? {}));
+      const send = () => {
+        response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+        response.end(reply.raw ?? JSON.stringify(reply.body ?? {}));
+      };
+      if (reply.after) void reply.after.finally(send);
+      else send();
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;

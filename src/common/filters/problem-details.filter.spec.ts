@@ -1,3 +1,4 @@
+import { QueryFailedError } from 'typeorm';
 import {
   BadRequestException,
   HttpException,
@@ -129,6 +130,20 @@ describe(resolveException.name, () => {
       status: 413,
       code: ErrorCode.PayloadTooLarge,
     });
+  });
+
+  it('answers a database outage with 503 and Retry-After, without its details', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    const resolved = resolveException(new QueryFailedError('SELECT secret', [], refused));
+
+    expect(resolved).toMatchObject({
+      status: 503,
+      code: ErrorCode.ServiceUnavailable,
+      headers: { 'retry-after': '5' },
+    });
+    expect(resolved.detail).not.toMatch(/10\.0\.0\.5|ECONNREFUSED|secret/);
   });
 
   it.each([

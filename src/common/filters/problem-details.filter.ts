@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppException, type FieldError } from '../errors/app.exception';
 import { ErrorCode, codeOfStatus } from '../errors/error-code';
 import { PROBLEM_CONTENT_TYPE, buildProblem } from '../errors/problem-details';
+import { isDatabaseUnavailable } from '../../database/database-errors';
 
 interface Resolved {
   status: number;
@@ -20,6 +21,8 @@ interface Resolved {
 }
 
 const GENERIC_500 = 'An unexpected error occurred. Quote the request id when reporting it.';
+/** Seconds a client should wait before retrying while the database is away. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Fastify's own errors (body parsing, payload size, media type) carry a 4xx `statusCode`. */
 function isClientHttpError(error: unknown): error is Error & { statusCode: number } {
@@ -63,6 +66,14 @@ export function resolveException(exception: unknown): Resolved {
       detail: exception.message,
     };
   }
+  if (isDatabaseUnavailable(exception)) {
+    return {
+      status: 503,
+      code: ErrorCode.ServiceUnavailable,
+      detail: 'The database is unavailable; retry shortly',
+      headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) },
+    };
+  }
   return { status: 500, code: ErrorCode.Internal, detail: GENERIC_500 };
 }
 
@@ -82,7 +93,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const resolved = resolveException(exception);
 
-    if (resolved.status >= 500) {
+    if (resolved.code === ErrorCode.ServiceUnavailable) {
+      // An outage, not a bug: no stack, and /health says the same thing.
+      this.logger.warn(`${request.method} ${request.url}: ${resolved.detail}`);
+    } else if (resolved.status >= 500) {
       this.logger.error(
         { err: exception, requestId: request.id, path: request.url },
         `${request.method} ${request.url} failed`,

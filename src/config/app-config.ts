@@ -62,6 +62,8 @@ export abstract class AppConfig {
     syncOnStartup: boolean;
     /** Bound on each provider request (then retried, with backoff). */
     timeoutMs: number;
+    /** Bound on each provider response's size. */
+    maxBodyBytes: number;
     /** Per provider: failed calls in a row that open its circuit, and for how long. */
     circuit: { failures: number; openMs: number };
     /** Run the scheduled jobs (syncs, retention) in this process. */
@@ -183,6 +185,7 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
       providers,
       syncOnStartup: env.SYNC_ON_STARTUP,
       timeoutMs: env.PROVIDER_TIMEOUT_MS,
+      maxBodyBytes: env.PROVIDER_MAX_BODY_BYTES,
       circuit: {
         failures: env.PROVIDER_CIRCUIT_FAILURES,
         openMs: env.PROVIDER_CIRCUIT_OPEN_SECONDS * 1_000,

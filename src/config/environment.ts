@@ -163,6 +163,10 @@ export class Environment {
   @IntegerVar(100, 60_000)
   PROVIDER_TIMEOUT_MS = 10_000;
 
+  /** A provider response larger than this is refused (32 MiB; a real page is < 1 MB). */
+  @IntegerVar(1_024, 1_073_741_824)
+  PROVIDER_MAX_BODY_BYTES = 33_554_432;
+
   /** Failed provider calls in a row that open its circuit (calls then fail at once). */
   @IntegerVar(1, 1_000)
   PROVIDER_CIRCUIT_FAILURES = 5;

@@ -12,7 +12,9 @@ export type Reply =
       /** Answers only once this settles: the test decides when the fetch ends. */
       after?: Promise<unknown>;
     }
-  | { hang: true };
+  | { hang: true }
+  /** 200, then body bytes without end: `fast` as quick as the socket takes them, else one a second. */
+  | { flood: 'fast' | 'drip' };
 
 export class FakeProviderServer {
   readonly requests: { url: string; headers: IncomingMessage['headers'] }[] = [];
@@ -31,6 +33,19 @@ export class FakeProviderServer {
       const reply = this.replies.length > 1 ? this.replies.shift()! : this.replies[0];
       if (!reply || 'hang' in reply) {
         this.hanging.add(response);
+        return;
+      }
+      if ('flood' in reply) {
+        this.hanging.add(response);
+        response.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = reply.flood === 'fast' ? Buffer.alloc(64 * 1024, ' ') : Buffer.from(' ');
+        const write = () => {
+          if (response.destroyed) return;
+          if (reply.flood === 'drip') setTimeout(() => response.write(chunk, write), 1_000);
+          else if (response.write(chunk)) setImmediate(write);
+          else response.once('drain', write);
+        };
+        response.write('[', write);
         return;
       }
       const send = () => {

@@ -1,7 +1,7 @@
-// Outbound HTTP for providers: every attempt bounded by a timeout, bounded retries with
-// exponential backoff on network errors and 5xx, Retry-After honoured on 429 (up to a
-// cap), a per-provider request budget, a circuit breaker, and errors that say which call
-// failed.
+// Outbound HTTP for providers: every attempt bounded by a timeout (body included), bounded
+// retries with exponential backoff on network errors and 5xx, Retry-After honoured on 429
+// (up to a cap), a cap on response size, a per-provider request budget, a circuit breaker,
+// and errors that say which call failed.
 
 export class ProviderHttpError extends Error {
   constructor(
@@ -87,6 +87,51 @@ export interface HttpClientOptions {
   /** Calls allowed per minute (the provider's free-tier quota). */
   requestsPerMinute: number;
   circuit?: CircuitOptions;
+  /** Larger responses are refused, so a flooding provider cannot fill memory. */
+  maxBodyBytes?: number;
+}
+
+/** Far above any real page (a 250-coin CoinGecko page is ~0.3 MB, 1,000 klines ~0.15 MB). */
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/** The body as text, refusing more than `limit` bytes and naming a timeout as such. */
+async function readText(
+  response: Response,
+  limit: number,
+  call: string,
+  timeoutMs: number,
+): Promise<string> {
+  const tooLarge = () =>
+    new ProviderHttpError(`${call}: the response exceeds ${limit} bytes`, response.status);
+  if (Number(response.headers.get('content-length')) > limit) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      size += read.value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(read.value);
+    }
+  } catch (error) {
+    if (error instanceof ProviderHttpError) throw error;
+    const { name, message } = error as { name?: string; message?: string };
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      throw Object.assign(
+        new ProviderHttpError(`${call}: the response did not finish within ${timeoutMs} ms`),
+        { name: 'TimeoutError' },
+      );
+    }
+    throw new ProviderHttpError(`${call}: the response broke off (${message ?? String(error)})`);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 export const sleep = (ms: number, signal: AbortSignal) =>
@@ -147,6 +192,7 @@ export class ProviderHttpClient {
       retries = 3,
       baseDelayMs = 250,
       maxRetryAfterMs = 30_000,
+      maxBodyBytes = DEFAULT_MAX_BODY_BYTES,
     } = this.options;
     const call = `${provider} GET ${url.pathname}`;
     for (let attempt = 0; ; attempt++) {
@@ -180,7 +226,7 @@ export class ProviderHttpClient {
       }
       hooks.onHeaders?.(response.headers);
       if (response.ok) {
-        const text = await response.text();
+        const text = await readText(response, maxBodyBytes, call, timeoutMs);
         try {
           return JSON.parse(text) as unknown;
         } catch {

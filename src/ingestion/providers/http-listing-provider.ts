@@ -17,6 +17,7 @@ export abstract class HttpListingProvider implements MarketDataProvider {
     this.http = new ProviderHttpClient({
       provider: label,
       timeoutMs: config.ingestion.timeoutMs,
+      maxBodyBytes: config.ingestion.maxBodyBytes,
       requestsPerMinute,
       circuit: config.ingestion.circuit,
     });

@@ -71,7 +71,7 @@ function steady(
         timeout: 10,
         requests: [{ setupRequest: (base) => ({ ...base, ...request(index++) }) }],
       },
-      (error, result) => (error ? reject(error) : resolve({ name, rate, result })),
+      (error: Error | null, result) => (error ? reject(error) : resolve({ name, rate, result })),
     );
   });
 }

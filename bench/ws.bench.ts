@@ -14,6 +14,7 @@ import type { ServerReply, ServerRequest } from './support/ws-price-server';
 
 const SUBSCRIBED = Number(process.env.BENCH_CLIENTS ?? 1_000);
 const IDLE = Number(process.env.BENCH_IDLE_CLIENTS ?? 5_000);
+const WARMUP_CLIENTS = Number(process.env.BENCH_WARMUP_CLIENTS ?? 500);
 const PER_SECOND = 10;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const P99_TARGET_MS = 100;
@@ -91,11 +92,19 @@ async function main(): Promise<void> {
     const mode = redis ? 'Redis streams adapter' : 'in-memory adapter';
     console.log(`# bench:ws — ${machine()}, ${mode}\n`);
 
+    // Warm-up, not measured: a first wave of clients compiles the handlers and grows the
+    // heap's spaces once, which would otherwise be charged to whichever phase came first.
+    // It stays connected while the measured clients connect, so the memory they take is
+    // their own, not what the warm-up wave left free.
+    const warmup = startClients(url, WARMUP_CLIENTS, 'BTC');
+    await reply<ClientsReply, 'connected'>(warmup, 'connected');
+
     // Phase 1: subscribed clients under a steady price stream.
     const before = await serverMemory(server);
     const subscribed = startClients(url, SUBSCRIBED, 'BTC');
     const connected = await reply<ClientsReply, 'connected'>(subscribed, 'connected');
     const withClients = await serverMemory(server);
+    await stopClients(warmup);
     subscribed.send({ type: 'reset' } satisfies ClientsRequest);
     server.send({
       type: 'publish',

@@ -1,5 +1,7 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import { filter, type Observable } from 'rxjs';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type Redis from 'ioredis';
 import type { Server as HttpServer } from 'node:http';
@@ -7,6 +9,8 @@ import { Server, type ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { closeRedisClient, createBlockingRedisClient } from '../redis/redis-client.factory';
 import { RedisKeys } from '../redis/redis-keys';
+
+const HANDLER_LOGGER = new Logger('RealtimeIoAdapter');
 
 /** Client messages are small JSON objects. */
 const MAX_MESSAGE_BYTES = 16 * 1024;
@@ -76,6 +80,48 @@ export class RealtimeIoAdapter extends IoAdapter {
   }
 
   /** Closing the server closes the streams adapter, which drops its connections at once. */
+  /**
+   * The gateway's handlers as one plain listener per message. IoAdapter builds an rxjs
+   * pipeline per message per socket (fromEvent → mergeMap → takeUntil(disconnect)), which
+   * every connection carries for its lifetime; a listener does the same dispatch — payload
+   * and ack mapped as IoAdapter does, the handler's result (value, promise or observable)
+   * sent as `{event, data}` or as the ack — and goes away with the socket.
+   */
+  override bindMessageHandlers(
+    socket: Parameters<IoAdapter['bindMessageHandlers']>[0],
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(message as string, (...args: unknown[]) => {
+        // As rxjs fromEvent hands them to IoAdapter: one argument alone, several as an array.
+        const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]) as {
+          data: unknown;
+          ack?: unknown;
+        };
+        let response$: Observable<unknown>;
+        try {
+          response$ = transform(callback(data, ack));
+        } catch (error) {
+          HANDLER_LOGGER.error(error);
+          return;
+        }
+        response$
+          .pipe(filter((response) => response !== null && response !== undefined))
+          .subscribe({
+            next: (response) => {
+              const event = response as { event?: string; data?: unknown };
+              if (event.event) socket.emit(event.event, event.data);
+              else if (!isAckHandledManually && typeof ack === 'function') {
+                (ack as (response: unknown) => void)(response);
+              }
+            },
+            error: (error: unknown) => HANDLER_LOGGER.error(error),
+          });
+      });
+    }
+  }
+
   override async close(server: Parameters<IoAdapter['close']>[0]): Promise<void> {
     await Promise.all(this.duplicates.map(settle));
     await super.close(server);

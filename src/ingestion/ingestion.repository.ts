@@ -2,6 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import { asynchronousCommit } from '../database/asynchronous-commit';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { EtlCheckpointEntity } from './entities/etl-checkpoint.entity';
 import {
@@ -191,11 +192,15 @@ export class IngestionRepository implements BeforeApplicationShutdown {
   ): Promise<boolean> {
     const json = JSON.stringify(payload);
     const checksum = createHash('sha256').update(json).digest('hex');
-    const rows = await this.dataSource.query<unknown[]>(
-      `INSERT INTO raw_payloads (source, fetched_at, checksum, payload, run_id) VALUES ($1, $2, $3, $4::jsonb, $5)
-       ON CONFLICT (source, checksum) DO NOTHING RETURNING id`,
-      [source, fetchedAt, checksum, json, runId],
-    );
+    // Its own commit, before anything is normalised: kept even if the rest of the run fails.
+    const rows = await this.dataSource.transaction(async (manager) => {
+      await asynchronousCommit(manager);
+      return manager.query<unknown[]>(
+        `INSERT INTO raw_payloads (source, fetched_at, checksum, payload, run_id) VALUES ($1, $2, $3, $4::jsonb, $5)
+         ON CONFLICT (source, checksum) DO NOTHING RETURNING id`,
+        [source, fetchedAt, checksum, json, runId],
+      );
+    });
     return rows.length > 0;
   }
 

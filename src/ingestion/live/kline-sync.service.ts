@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CacheVersionsService } from '../../common/cache/cache-versions.service';
 import { AppConfig } from '../../config/app-config';
+import { asynchronousCommit } from '../../database/asynchronous-commit';
 import { AssetsRepository } from '../../cryptocurrencies/assets.repository';
 import { CandlesRepository } from '../../price-history/candles.repository';
 import { PriceBus, type CandleUpdated } from '../../price-history/price-bus';
@@ -162,6 +163,7 @@ export class KlineSyncService {
     const closed = klines.filter((k) => k.closeTime < now);
     const through = closed.length > 0 ? closed[closed.length - 1].openTime : undefined;
     await this.dataSource.transaction(async (manager) => {
+      await asynchronousCommit(manager);
       const tickers = await this.assets.findOrCreateTickers(
         [{ symbol, name: assetName(symbol), source: this.binance.name }],
         manager,

@@ -59,10 +59,12 @@ async function stopInstance(instance: Instance | undefined): Promise<void> {
 const serverMode = Boolean(serverDatabaseUrl && serverRedisUrl);
 const SUITE = 'Several instances on one PostgreSQL and one Redis (e2e)';
 
+const SKIPPED_BECAUSE =
+  'needs DATABASE_URL and REDIS_URL (server mode): an embedded PGlite belongs to one process';
+if (!serverMode) console.log(`notice: the cluster suite is skipped: ${SKIPPED_BECAUSE}`);
+
 (serverMode ? describe : describe.skip)(
-  serverMode
-    ? SUITE
-    : `${SUITE} — skipped: needs DATABASE_URL and REDIS_URL (server mode); an embedded PGlite belongs to one process`,
+  serverMode ? SUITE : `${SUITE}, skipped: ${SKIPPED_BECAUSE}`,
   () => {
     const provider = new FakeProviderServer();
     const keyPrefix = `test-cluster-${randomBytes(4).toString('hex')}`;

@@ -11,7 +11,7 @@ import { createApiKey, spawnApp, type AppProcess } from './support/app-process';
 import { FakeProviderServer } from './support/fake-provider-server';
 import { connectSocket, type RecordingSocket } from './support/realtime-clients';
 import { TcpProxy } from './support/tcp-proxy';
-import { serverRedisUrl } from './support/test-app';
+import { deleteRedisKeys, serverRedisUrl } from './support/test-app';
 import { createTestDatabase, serverDatabaseUrl, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
@@ -160,12 +160,7 @@ if (!serverMode) console.log(`notice: the cluster suite is skipped: ${SKIPPED_BE
       await database?.drop();
       if (csvDir) rmSync(csvDir, { recursive: true, force: true });
       const redis = new Redis(serverRedisUrl!);
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}:*`, 'COUNT', 500);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
+      await deleteRedisKeys(redis, keyPrefix);
       await redis.quit();
     });
 

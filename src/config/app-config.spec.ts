@@ -31,6 +31,7 @@ describe(loadAppConfig.name, () => {
     expect(sut.rateLimit).toEqual({ perMinute: 100, partnerPerMinute: 1_000, syncPerMinute: 10 });
     expect(sut.ingestion.providers).toEqual(['coingecko', 'binance', 'csv']);
     expect(sut.ingestion.syncOnStartup).toBe(true);
+    expect(sut.ingestion.top50IntervalMs).toBe(300_000);
     expect(sut.ingestion.simulator).toEqual({
       enabled: false,
       symbols: ['BTC', 'ETH', 'SOL', 'BNB', 'XRP', 'ADA', 'DOGE', 'AVAX'],
@@ -104,6 +105,7 @@ describe(loadAppConfig.name, () => {
     ['WS_MAX_SYMBOLS_PER_CLIENT', '0'],
     ['WS_REQUIRE_API_KEY', 'maybe'],
     ['WS_RECOVERY_WINDOW_SECONDS', '-1'],
+    ['INGESTION_TOP50_INTERVAL_SECONDS', '0'],
   ])('rejects %s=%s naming the variable', (variable, value) => {
     const problems = problemsOf({ [variable]: value });
 

@@ -68,6 +68,8 @@ export abstract class AppConfig {
     circuit: { failures: number; openMs: number };
     /** Run the scheduled jobs (syncs, retention) in this process. */
     schedule: boolean;
+    /** The top-50 listings job runs once per clock-aligned slot of this width. */
+    top50IntervalMs: number;
     /** A scheduled source without a success for this long makes /health degraded. */
     staleAfterSeconds: number;
     /** Snapshots and 1-minute candles older than this are deleted daily. */
@@ -191,6 +193,7 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
         openMs: env.PROVIDER_CIRCUIT_OPEN_SECONDS * 1_000,
       },
       schedule: env.INGESTION_SCHEDULE,
+      top50IntervalMs: env.INGESTION_TOP50_INTERVAL_SECONDS * 1_000,
       staleAfterSeconds: env.INGESTION_STALE_AFTER_SECONDS,
       retentionDays: env.RETENTION_DAYS,
       anomalyThresholdPercent: env.ANOMALY_THRESHOLD_PERCENT,

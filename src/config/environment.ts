@@ -177,6 +177,10 @@ export class Environment {
   @BooleanVar()
   INGESTION_SCHEDULE = true;
 
+  /** The frequent listings job (top 50): clock-aligned slots of this many seconds. */
+  @IntegerVar(1, 3_600)
+  INGESTION_TOP50_INTERVAL_SECONDS = 300;
+
   @IntegerVar(1, 10_000)
   ANOMALY_THRESHOLD_PERCENT = 50;
 

@@ -1,4 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { Cron } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { AdvisoryLockService } from '../database/advisory-lock.service';
@@ -20,8 +25,9 @@ const slot = (now: number, width: number) => new Date(Math.floor(now / width) * 
  * not scheduled. Off with INGESTION_SCHEDULE=false.
  */
 @Injectable()
-export class IngestionScheduler {
+export class IngestionScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(IngestionScheduler.name);
+  private top50Timer?: NodeJS.Timeout;
 
   constructor(
     private readonly config: AppConfig,
@@ -32,9 +38,33 @@ export class IngestionScheduler {
     private readonly klines: KlineSyncService,
   ) {}
 
-  @Cron('0 */5 * * * *', { name: 'ingestion:top-50' })
-  syncTop50(): Promise<void> {
-    return this.syncListings('top-50', 50, slot(Date.now(), 5 * MINUTE));
+  /**
+   * The top-50 job has a clock-aligned timer of its own rather than a cron expression, which
+   * cannot say "every N seconds" for every N (INGESTION_TOP50_INTERVAL_SECONDS, 5 minutes by
+   * default). Each wake-up claims the slot it was armed for, not the one `Date.now()` falls
+   * in: a timer may fire a millisecond before the wall clock reaches its boundary.
+   */
+  onApplicationBootstrap(): void {
+    if (!this.config.ingestion.schedule) return;
+    const width = this.config.ingestion.top50IntervalMs;
+    const arm = (at: number) => {
+      this.top50Timer = setTimeout(
+        () => {
+          arm(at + width);
+          void this.syncTop50(new Date(at));
+        },
+        Math.max(0, at - Date.now()),
+      );
+    };
+    arm(slot(Date.now(), width).getTime() + width);
+  }
+
+  beforeApplicationShutdown(): void {
+    clearTimeout(this.top50Timer);
+  }
+
+  syncTop50(slotStart = slot(Date.now(), this.config.ingestion.top50IntervalMs)): Promise<void> {
+    return this.syncListings('top-50', 50, slotStart);
   }
 
   /** Two minutes past the hour, clear of the 5-minute job's lock. */

@@ -42,3 +42,23 @@ export function spawnApp(env: Record<string, string>): AppProcess {
   );
   return { child, baseUrl, output: () => output, exited };
 }
+
+/** Issues an API key with the built CLI (`npm run apikey:create`) and returns it. */
+export async function createApiKey(
+  env: Record<string, string>,
+  name: string,
+  role: 'admin' | 'partner' | 'reader',
+): Promise<string> {
+  const cli = join(__dirname, '..', '..', 'dist', 'src', 'auth', 'apikey.cli.js');
+  const child = spawn(process.execPath, [cli, '--name', name, '--role', role], {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const key = output.trim().split('\n').at(-1);
+  if (code !== 0 || !key) throw new Error(`apikey:create exited ${code}:\n${output}`);
+  return key;
+}

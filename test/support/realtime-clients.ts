@@ -59,12 +59,20 @@ export async function connectSocket(
     auth: options.auth,
   });
   socket.onAny((event: string, data: Record<string, unknown>) => received.push({ event, data }));
+  // Only the first connection's outcome: a failed reconnection attempt later must not close
+  // the socket (the client keeps retrying).
   await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', (error) => {
+    const connected = () => {
+      socket.off('connect_error', failed);
+      resolve();
+    };
+    const failed = (error: Error) => {
+      socket.off('connect', connected);
       socket.close();
       reject(error);
-    });
+    };
+    socket.once('connect', connected);
+    socket.once('connect_error', failed);
   });
   return {
     socket,

@@ -1,5 +1,6 @@
-// A TCP proxy a test can cut and restore, to take a dependency (Redis, PostgreSQL) away
-// from the app without stopping the real server that other suites share.
+// A TCP proxy a test can cut, restore and repoint: to take a dependency (Redis, PostgreSQL)
+// away from the app without stopping the real server that other suites share, or to stand
+// in for a load balancer that sends a client's next connection to another instance.
 import { createConnection, createServer, connect, type Server, type Socket } from 'node:net';
 
 /** Whether something listens at host:port (a dependency the suite could proxy). */
@@ -18,13 +19,24 @@ export class TcpProxy {
   private port = 0;
 
   constructor(
-    private readonly targetHost: string,
-    private readonly targetPort: number,
+    private targetHost: string,
+    private targetPort: number | undefined,
   ) {}
+
+  /**
+   * New connections go to host:port from now on; open ones stay where they are. Without a
+   * port there is no backend: new connections are closed at once, as a balancer does when
+   * no instance is healthy.
+   */
+  retarget(targetPort: number | undefined, targetHost = this.targetHost): void {
+    this.targetHost = targetHost;
+    this.targetPort = targetPort;
+  }
 
   /** Starts listening (on the same port again after a cut); returns the port. */
   async start(): Promise<number> {
     const server = createServer((client) => {
+      if (this.targetPort === undefined) return client.destroy();
       const upstream = connect(this.targetPort, this.targetHost);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);

@@ -12,10 +12,8 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 /** Server mode: the suite's Redis. Embedded mode (unset): the in-memory stand-in. */
 export const serverRedisUrl = process.env.REDIS_URL || undefined;
 
-/** Leaves the shared Redis as the suite found it. */
-async function deleteKeys(app: NestFastifyApplication, prefix: string): Promise<void> {
-  const redis = app.get<Redis | null>(REDIS_CLIENT);
-  if (!redis || redis.status !== 'ready') return;
+/** Leaves the shared Redis as the suite found it: deletes the keys under `prefix`. */
+export async function deleteRedisKeys(redis: Redis, prefix: string): Promise<void> {
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
@@ -75,7 +73,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     baseUrl,
     database,
     close: async () => {
-      await deleteKeys(app, config.redis.keyPrefix);
+      const redis = app.get<Redis | null>(REDIS_CLIENT);
+      if (redis?.status === 'ready') await deleteRedisKeys(redis, config.redis.keyPrefix);
       await app.close();
       if (ownDatabase) await database.drop();
     },

@@ -88,6 +88,13 @@
 
   socket.on('connect', function () {
     setStatus(true, 'connected');
+    // A new session has no rooms: the recovery window passed, or the instance the page was on
+    // died without storing the session. Subscribe again to what the page shows.
+    var shown = Object.keys(cards);
+    if (socket.recovered || shown.length === 0) return;
+    socket.emit('subscribe', { symbols: shown }, function (ack) {
+      if (!ack.success) say(ack.error);
+    });
   });
   socket.on('disconnect', function (reason) {
     setStatus(false, 'disconnected (' + reason + ')');

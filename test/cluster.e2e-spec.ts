@@ -314,21 +314,21 @@ if (!serverMode) console.log(`notice: the cluster suite is skipped: ${SKIPPED_BE
         });
       });
 
-      it('SIGKILL: the clients reconnect to B with a new session, and a resubscription brings them up to date', async () => {
+      it('SIGKILL: the clients reconnect to B and recover what they missed, from the session stored while connected', async () => {
         const { client, lastSeq } = await subscribedClient('CLUSTK');
         const from = client.received.length;
 
         await failOver(client, 'SIGKILL', () => ingestCsv(b, 'CLUSTK', 405));
 
-        // The killed instance never stored the session (see README, Scaling out): nothing
-        // to recover it from, so the client starts afresh, without its rooms.
-        expect(client.socket.recovered).toBe(false);
-        expect(await client.emitWithAck('get_subscriptions')).toEqual({ subscriptions: [] });
-        expect(client.of('price_update').filter(isPrice('CLUSTK', 405))).toEqual([]);
-        await client.emitWithAck('subscribe', { symbol: 'CLUSTK' });
-        const snapshot = await client.next('price_update', isPrice('CLUSTK', 405), from);
-        // The snapshot carries the newest seq: a client can tell that it missed updates.
-        expect(Number(snapshot.seq)).toBeGreaterThan(lastSeq);
+        // The killed instance never saw the disconnect; the session it kept in Redis while
+        // the client was connected (RecoverySessionsService) is what B restores.
+        expect(doomed!.process.child.signalCode).toBe('SIGKILL');
+        expect(client.socket.recovered).toBe(true);
+        const replayed = await client.next('price_update', isPrice('CLUSTK', 405), from);
+        expect(Number(replayed.seq)).toBe(lastSeq + 1);
+        expect(await client.emitWithAck('get_subscriptions')).toEqual({
+          subscriptions: ['CLUSTK'],
+        });
       });
     });
   },

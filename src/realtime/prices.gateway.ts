@@ -13,6 +13,7 @@ import { SubscriptionRequestDto } from './dto/subscription-request.dto';
 import { PriceStreamService } from './price-stream.service';
 import { RealtimeAuthService } from './realtime-auth.service';
 import { RealtimeFanoutService, type RealtimeServer } from './realtime-fanout.service';
+import { RecoverySessionsService } from './recovery-sessions.service';
 import {
   ClientEvent,
   symbolRoom,
@@ -43,6 +44,7 @@ export class PricesGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     private readonly stream: PriceStreamService,
     private readonly fanout: RealtimeFanoutService,
     private readonly auth: RealtimeAuthService,
+    private readonly recoverySessions: RecoverySessionsService,
   ) {}
 
   afterInit(server: RealtimeServer): void {
@@ -61,6 +63,7 @@ export class PricesGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       });
     }
     this.fanout.attach(server);
+    this.recoverySessions.attach(server);
   }
 
   handleConnection(socket: PriceSocket): void {

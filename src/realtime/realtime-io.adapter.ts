@@ -79,7 +79,6 @@ export class RealtimeIoAdapter extends IoAdapter {
     return server as unknown as ReturnType<IoAdapter['createIOServer']>;
   }
 
-  /** Closing the server closes the streams adapter, which drops its connections at once. */
   /**
    * The gateway's handlers as one plain listener per message. IoAdapter builds an rxjs
    * pipeline per message per socket (fromEvent → mergeMap → takeUntil(disconnect)), which
@@ -122,6 +121,7 @@ export class RealtimeIoAdapter extends IoAdapter {
     }
   }
 
+  /** Closing the server closes the streams adapter, which drops its connections at once. */
   override async close(server: Parameters<IoAdapter['close']>[0]): Promise<void> {
     await Promise.all(this.duplicates.map(settle));
     await super.close(server);

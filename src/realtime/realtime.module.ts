@@ -8,6 +8,7 @@ import { PriceStreamService } from './price-stream.service';
 import { PricesGateway } from './prices.gateway';
 import { RealtimeAuthService } from './realtime-auth.service';
 import { RealtimeFanoutService } from './realtime-fanout.service';
+import { RecoverySessionsService } from './recovery-sessions.service';
 import { SequenceStore } from './sequence.store';
 import { SubscriptionsService } from './subscriptions.service';
 import { TestPageController } from './test-page.controller';
@@ -42,6 +43,7 @@ import { WS_THROTTLER } from './ws-throttler.guard';
     KnownSymbolsService,
     SequenceStore,
     RealtimeAuthService,
+    RecoverySessionsService,
   ],
 })
 export class RealtimeModule {}

@@ -9,6 +9,7 @@ import {
   PAGE_SECURITY_HEADERS,
 } from './common/http/security-headers';
 import { setupSwagger } from './common/http/swagger';
+import { answerClientError, answerRouterError } from './common/http/transport-errors';
 import { RequestLogController } from './common/logging/request-log';
 import { rootLogger } from './common/logging/root-logger';
 import type { AppConfig } from './config/app-config';
@@ -39,6 +40,9 @@ export function buildFastifyAdapter(config: AppConfig): FastifyAdapter {
     loggerInstance: rootLogger(config),
     logController: new RequestLogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
+    // Answered before any hook runs: problem+json with the usual headers, like the rest.
+    frameworkErrors: answerRouterError,
+    clientErrorHandler: answerClientError,
     routerOptions: { ignoreTrailingSlash: true },
     connectionTimeout: 30_000,
     keepAliveTimeout: 72_000, // above common load-balancer idle timeouts (60 s)

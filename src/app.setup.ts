@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { REQUEST_ID_HEADER, resolveRequestId } from './common/http/request-id';
@@ -61,14 +62,19 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   fastify.removeContentTypeParser('text/plain');
   const metrics = app.get(MetricsService);
   // Callback-style hooks: on the hottest routes, async hooks cost a promise each.
-  fastify.addHook('onRequest', (request, reply, done) => {
+  const identify = (request: FastifyRequest, reply: FastifyReply): void => {
     const isPage = PAGE_PATH_PREFIXES.some((prefix) => request.url.startsWith(prefix));
     void reply
       .headers(isPage ? PAGE_SECURITY_HEADERS : API_SECURITY_HEADERS)
       .header(REQUEST_ID_HEADER, request.id);
+  };
+  fastify.addHook('onRequest', (request, reply, done) => {
+    identify(request, reply);
     done();
   });
-  fastify.addHook('onSend', (_request, reply, payload, done) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    // CORS preflights are answered by a hook the adapter adds before this one.
+    if (!reply.hasHeader(REQUEST_ID_HEADER)) identify(request, reply);
     void reply.header('x-response-time', `${reply.elapsedTime.toFixed(1)}ms`);
     done(null, payload);
   });
@@ -85,6 +91,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     origin: config.http.corsOrigins === '*' ? '*' : config.http.corsOrigins,
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
+    // An OPTIONS request that is not a preflight gets the CORS headers and a 204, not the
+    // plugin's 400 text/plain.
+    strictPreflight: false,
   });
   setupSwagger(app);
   app.useWebSocketAdapter(new RealtimeIoAdapter(app));

@@ -522,22 +522,38 @@ function decodeHeader(encoded: string): string {
   return encoded.replace(/[^\x20-\x7e]/g, '?').slice(0, 8_000);
 }
 
-/** Requests with a method the path does not declare (optionally with a key and a body). */
+/** CORS preflight headers, sent or not with an OPTIONS request. */
+const PREFLIGHT = fc.constantFrom<Record<string, string>>(
+  {},
+  { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' },
+  { origin: 'null', 'access-control-request-method': 'DELETE' },
+  { 'access-control-request-method': 'POST' },
+);
+
+/**
+ * Requests with a method the path does not declare (with or without an admin key), and
+ * OPTIONS (CORS preflights and plain ones).
+ */
 export function swapsFor(
   doc: OpenApiDocument,
   path: string,
   ctx: FuzzContext,
   apiKeyHeader: string,
-): fc.Arbitrary<FuzzRequest> | null {
-  const methods = undeclaredMethods(doc, path);
-  if (!methods.length) return null;
+): fc.Arbitrary<FuzzRequest> {
   const concrete = path.replace(/\{[^}]+\}/g, () => ctx.symbols[0] ?? 'BTC');
   return fc
-    .record({ method: fc.constantFrom(...methods), key: fc.constantFrom(null, ...ctx.adminKeys) })
-    .map(({ method, key }) => ({
+    .record({
+      method: fc.constantFrom(...undeclaredMethods(doc, path), 'OPTIONS'),
+      key: fc.constantFrom(null, ...ctx.adminKeys),
+      preflight: PREFLIGHT,
+    })
+    .map(({ method, key, preflight }) => ({
       method,
       url: concrete,
-      headers: key ? { [apiKeyHeader]: key } : {},
+      headers: {
+        ...(key ? { [apiKeyHeader]: key } : {}),
+        ...(method === 'OPTIONS' ? preflight : {}),
+      },
       swapped: true,
     }));
 }
@@ -673,6 +689,10 @@ export class ResponseChecker {
     if (!headerOf(response, 'x-request-id')) found.push('no X-Request-Id header');
     // 5xx only as documented (a provider failing a sync is a 502); never a 500.
     if (status === 500) found.push('server error 500');
+    if (request.swapped && request.method === 'OPTIONS') {
+      if (status !== 204) found.push(`OPTIONS answered ${status}, not 204`);
+      return found;
+    }
     if (request.swapped) {
       if (status !== 404 && status !== 405)
         found.push(`method swap answered ${status}, not 404/405`);

@@ -306,7 +306,10 @@ const MODES = {
 function parameterArbitrary(param: ParameterObject, ctx: FuzzContext, hostile: boolean) {
   const valid = validForParameter(param, ctx);
   const invalid = invalidForSchema(param.schema ?? {});
-  const modes = MODES[param.in === 'path' ? 'path' : 'other'][hostile ? 'hostile' : 'valid'];
+  const modes =
+    MODES[param.in === 'path' || (param.required && !hostile) ? 'path' : 'other'][
+      hostile ? 'hostile' : 'valid'
+    ];
   return fc.constantFrom(...modes).chain((mode) => {
     switch (mode) {
       case 'omit':

@@ -296,8 +296,8 @@ export interface FuzzRequest {
 
 /** How a parameter is sent in one case: valid cases only omit or send valid values. */
 const MODES = {
-  path: { valid: ['valid'], hostile: ['valid', 'invalid', 'invalid'] },
-  other: {
+  required: { valid: ['valid'], hostile: ['valid', 'invalid', 'invalid'] },
+  optional: {
     valid: ['omit', 'valid', 'valid'],
     hostile: ['omit', 'valid', 'invalid', 'invalid', 'repeated'],
   },
@@ -306,10 +306,9 @@ const MODES = {
 function parameterArbitrary(param: ParameterObject, ctx: FuzzContext, hostile: boolean) {
   const valid = validForParameter(param, ctx);
   const invalid = invalidForSchema(param.schema ?? {});
-  const modes =
-    MODES[param.in === 'path' || (param.required && !hostile) ? 'path' : 'other'][
-      hostile ? 'hostile' : 'valid'
-    ];
+  // Path parameters are always sent; a required query parameter is left out by hostile cases.
+  const optional = param.in !== 'path' && (hostile || !param.required);
+  const modes = MODES[optional ? 'optional' : 'required'][hostile ? 'hostile' : 'valid'];
   return fc.constantFrom(...modes).chain((mode) => {
     switch (mode) {
       case 'omit':

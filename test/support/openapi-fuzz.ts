@@ -10,6 +10,7 @@ type Schema = Record<string, unknown>;
 interface ParameterObject {
   name: string;
   in: 'path' | 'query' | 'header' | 'cookie';
+  description?: string;
   required?: boolean;
   schema?: Schema;
   example?: unknown;
@@ -60,7 +61,7 @@ export function operationsOf(doc: OpenApiDocument, skip: RegExp): Operation[] {
 }
 
 /** Methods a path does not declare: the "method swap" requests. */
-export function undeclaredMethods(doc: OpenApiDocument, path: string): string[] {
+function undeclaredMethods(doc: OpenApiDocument, path: string): string[] {
   return METHODS.filter((method) => !doc.paths[path][method]).map((m) => m.toUpperCase());
 }
 
@@ -77,7 +78,7 @@ export interface FuzzContext {
 }
 
 /** Strings that have broken services before; each is sent raw (percent-encoded by us). */
-export const HOSTILE_STRINGS = [
+const HOSTILE_STRINGS = [
   '',
   ' ',
   '\t',
@@ -141,7 +142,7 @@ export const HOSTILE_STRINGS = [
 ];
 
 /** Percent-encoded fragments that no JavaScript string encodes to: bad UTF-8, lone surrogates. */
-export const RAW_ENCODED = [
+const RAW_ENCODED = [
   '%ED%A0%80', // lone high surrogate (CESU-8)
   '%ED%B0%80', // lone low surrogate
   '%C0%AF', // overlong '/'
@@ -240,12 +241,14 @@ function validForParameter(param: ParameterObject, ctx: FuzzContext): fc.Arbitra
   } else if (schema.type === 'boolean') {
     options.push(fc.constantFrom('true', 'false'));
   } else if (schema.type === 'array') {
-    const items = ctx.symbols.length ? ctx.symbols : ['BTC', 'ETH'];
-    options.push(
-      fc
-        .subarray([...items, 'sma', 'ema', 'rsi', 'macd', 'bollinger'], { minLength: 1 })
-        .map((a) => a.join(',')),
-    );
+    // Comma-separated lists: indicator names (the description lists them) or symbols.
+    const listed = /:\s*([a-z]+(?:,\s*[a-z]+)+)/.exec(String(param.description ?? ''));
+    const items = listed
+      ? listed[1].split(/,\s*/)
+      : ctx.symbols.length
+        ? ctx.symbols
+        : ['BTC', 'ETH'];
+    options.push(fc.subarray(items, { minLength: 1 }).map((a) => a.join(',')));
   } else if (/symbol|search/.test(name)) {
     options.push(fc.stringMatching(/^[A-Za-z0-9]{1,20}$/));
     if (ctx.symbols.length)
@@ -264,7 +267,7 @@ function validForParameter(param: ParameterObject, ctx: FuzzContext): fc.Arbitra
 }
 
 function headerValue(): fc.Arbitrary<string> {
-  // Headers are ByteStrings: printable Latin-1 only (fetch refuses anything else).
+  // Printable ASCII: node:http refuses control characters in header values.
   return fc.oneof(
     fc.string({
       unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),

@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { REQUEST_ID_HEADER, resolveRequestId } from './common/http/request-id';
@@ -12,6 +13,7 @@ import { RouteMethods } from './common/http/route-methods';
 import { setupSwagger } from './common/http/swagger';
 import { ErrorCode } from './common/errors/error-code';
 import { PROBLEM_CONTENT_TYPE, buildProblem } from './common/errors/problem-details';
+import { answerClientError, answerRouterError } from './common/http/transport-errors';
 import { RequestLogController } from './common/logging/request-log';
 import { rootLogger } from './common/logging/root-logger';
 import type { AppConfig } from './config/app-config';
@@ -42,6 +44,9 @@ export function buildFastifyAdapter(config: AppConfig): FastifyAdapter {
     loggerInstance: rootLogger(config),
     logController: new RequestLogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
+    // Answered before any hook runs: problem+json with the usual headers, like the rest.
+    frameworkErrors: answerRouterError,
+    clientErrorHandler: answerClientError,
     routerOptions: { ignoreTrailingSlash: true },
     connectionTimeout: 30_000,
     keepAliveTimeout: 72_000, // above common load-balancer idle timeouts (60 s)
@@ -63,11 +68,14 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const routes = new RouteMethods();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   // Callback-style hooks: on the hottest routes, async hooks cost a promise each.
-  fastify.addHook('onRequest', (request, reply, done) => {
+  const identify = (request: FastifyRequest, reply: FastifyReply): void => {
     const isPage = PAGE_PATH_PREFIXES.some((prefix) => request.url.startsWith(prefix));
     void reply
       .headers(isPage ? PAGE_SECURITY_HEADERS : API_SECURITY_HEADERS)
       .header(REQUEST_ID_HEADER, request.id);
+  };
+  fastify.addHook('onRequest', (request, reply, done) => {
+    identify(request, reply);
     if (request.is404) {
       // A path that exists under other methods is a method swap: 405 with Allow, not 404.
       const allowed = routes.allowed(request.url);
@@ -90,7 +98,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     }
     done();
   });
-  fastify.addHook('onSend', (_request, reply, payload, done) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    // CORS preflights are answered by a hook the adapter adds before this one.
+    if (!reply.hasHeader(REQUEST_ID_HEADER)) identify(request, reply);
     void reply.header('x-response-time', `${reply.elapsedTime.toFixed(1)}ms`);
     done(null, payload);
   });
@@ -107,6 +117,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     origin: config.http.corsOrigins === '*' ? '*' : config.http.corsOrigins,
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
+    // An OPTIONS request that is not a preflight gets the CORS headers and a 204, not the
+    // plugin's 400 text/plain.
+    strictPreflight: false,
   });
   setupSwagger(app);
   app.useWebSocketAdapter(new RealtimeIoAdapter(app));

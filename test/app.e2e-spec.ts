@@ -160,6 +160,32 @@ describe('HTTP surface (e2e)', () => {
       },
     );
 
+    it('refuses a body nested deeper than 32 levels with a 400, not a stack overflow', async () => {
+      const nested = '{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000);
+
+      const response = await postJson('/__probe/echo', nested);
+      const problem = (await response.json()) as { errors: { field: string }[] };
+
+      expect(response.status).toBe(400);
+      expect(problem.errors[0].field).toBe('body');
+    });
+
+    // Answered by the router or Node's HTTP parser, before any hook: still problem+json.
+    it.each([
+      ['a malformed URL (lone surrogate)', '/api/v1/cryptocurrencies/%ED%A0%80', 400],
+      ['a path parameter over 100 characters', `/api/v1/cryptocurrencies/${'A'.repeat(101)}`, 400],
+      ['a request line over 16 KiB', `/api/v1/cryptocurrencies?search=${'9'.repeat(17_000)}`, 431],
+    ])('answers %s with a problem carrying the request id', async (_case, path, status) => {
+      const response = await get(path);
+      const problem = (await response.json()) as { status: number; requestId: string };
+
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
+      expect(response.headers.get('x-request-id')).toBe(problem.requestId);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(problem.status).toBe(status);
+    });
+
     it.each(['application/xml', 'text/plain'])(
       'answers the content type %s with a 415 problem',
       async (type) => {
@@ -206,6 +232,18 @@ describe('HTTP surface (e2e)', () => {
 
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
+  });
+
+  it.each([
+    ['a CORS preflight', { Origin: 'https://example.com', 'Access-Control-Request-Method': 'GET' }],
+    ['a plain OPTIONS request', {}],
+  ])('answers %s with 204 and the request id', async (_case, headers) => {
+    const response = await get('/api/v1/cryptocurrencies', { method: 'OPTIONS', headers });
+
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('x-request-id')).toBeTruthy();
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('exposes Prometheus metrics with HTTP timings by route template', async () => {

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CacheResponse } from '../common/cache/cache-scope.decorator';
 import { ApiProblems } from '../common/http/api-problem.decorator';
@@ -80,11 +80,6 @@ export class PriceHistoryCompatibilityController {
       'X-Total-Count': { description: 'Windows in the range', schema: { type: 'integer' } },
       'X-Has-More': { description: 'true when another page follows', schema: { type: 'boolean' } },
     },
-  })
-  @ApiHeader({
-    name: 'If-None-Match',
-    required: false,
-    description: 'ETag of a previous answer (304 if unchanged)',
   })
   async historical(
     @Param('symbol', ParseSymbolPipe) symbol: string,

@@ -1,10 +1,12 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/http/api-problem.decorator';
 import { AnalyzeSentimentBatchDto, AnalyzeSentimentDto } from './dto/analyze-sentiment.dto';
 import { SentimentAnalysisDto, SentimentBatchDto } from './dto/sentiment-analysis.dto';
 import { SentimentService } from './sentiment.service';
 
 @ApiTags('sentiment')
+@ApiProblems(400, 413, 415)
 @Controller('api/v1/sentiment')
 export class SentimentController {
   constructor(private readonly sentiment: SentimentService) {}
@@ -30,6 +32,7 @@ export class SentimentController {
 
 /** The replaced data server's route (seed 003), answering with the v1 document. */
 @ApiTags('compatibility')
+@ApiProblems(400, 413, 415)
 @Controller('api/sentiment')
 export class SentimentCompatibilityController {
   constructor(private readonly sentiment: SentimentService) {}

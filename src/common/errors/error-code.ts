@@ -14,13 +14,17 @@ export enum ErrorCode {
   PayloadTooLarge = 'payload_too_large',
   UnsupportedMediaType = 'unsupported_media_type',
   RateLimited = 'rate_limited',
+  /** The request line and headers exceed the server's limit (answered before routing). */
+  HeadersTooLarge = 'headers_too_large',
+  /** The client did not send a whole request in time (answered before routing). */
+  RequestTimeout = 'request_timeout',
   UpstreamError = 'upstream_error',
   UpstreamTimeout = 'upstream_timeout',
   ServiceUnavailable = 'service_unavailable',
   Internal = 'internal_error',
 }
 
-export function statusOf(code: ErrorCode): HttpStatus {
+export function statusOf(code: ErrorCode): number {
   switch (code) {
     case ErrorCode.ValidationFailed:
     case ErrorCode.BadRequest:
@@ -42,6 +46,10 @@ export function statusOf(code: ErrorCode): HttpStatus {
       return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
     case ErrorCode.RateLimited:
       return HttpStatus.TOO_MANY_REQUESTS;
+    case ErrorCode.HeadersTooLarge:
+      return 431; // Request Header Fields Too Large (not in HttpStatus)
+    case ErrorCode.RequestTimeout:
+      return HttpStatus.REQUEST_TIMEOUT;
     case ErrorCode.UpstreamError:
       return HttpStatus.BAD_GATEWAY;
     case ErrorCode.UpstreamTimeout:
@@ -66,6 +74,8 @@ export function codeOfStatus(status: number): ErrorCode {
       return ErrorCode.NotFound;
     case 405:
       return ErrorCode.MethodNotAllowed;
+    case 408:
+      return ErrorCode.RequestTimeout;
     case 409:
       return ErrorCode.Conflict;
     case 413:
@@ -74,6 +84,8 @@ export function codeOfStatus(status: number): ErrorCode {
       return ErrorCode.UnsupportedMediaType;
     case 429:
       return ErrorCode.RateLimited;
+    case 431:
+      return ErrorCode.HeadersTooLarge;
     case 502:
       return ErrorCode.UpstreamError;
     case 503:

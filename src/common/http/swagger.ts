@@ -16,7 +16,11 @@ reference \`/problems/<code>\`. Every response carries \`X-Request-Id\` (send yo
 **Rate limits.** Every route but \`/health*\` and \`/metrics\` counts against a per-client limit
 (the API key sent in \`X-API-Key\`, else the address): \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\`,
 \`X-RateLimit-Reset\` and the IETF \`RateLimit-Policy\` / \`RateLimit\` fields on each response; over the
-limit, 429 with \`Retry-After\` and \`retry_after\`. Admin sync has a second, lower limit (\`-sync\`).`;
+limit, 429 with \`Retry-After\` and \`retry_after\`. Admin sync has a second, lower limit (\`-sync\`).
+
+**Before routing.** Any operation may also answer, as problem details, 431 when the request line
+and headers exceed 16 KiB, 408 when a request is not received in time, and 400 for a malformed
+URL or a path parameter over 100 characters.`;
 
 /** Every operation may answer with a problem document; declared once here, not per route. */
 function declareProblemResponses(document: OpenAPIObject): void {

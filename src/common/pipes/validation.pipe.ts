@@ -9,10 +9,25 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/** Deeper than any DTO; class-transformer recurses per level and overflows the stack near 2,000. */
+const MAX_BODY_DEPTH = 32;
+
+/** Whether a parsed JSON value nests deeper than `max` (iterative: no stack to overflow). */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, depth] = next;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /**
  * Global pipe: unknown fields are rejected, payloads are transformed into their DTOs. A body
  * that is not a JSON object (an array, a string, null) is one clear error, not one error per
- * array index.
+ * array index; a body nested deeper than MAX_BODY_DEPTH is refused before it is transformed.
  */
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -23,6 +38,11 @@ class ApiValidationPipe extends ValidationPipe {
       (typeof value !== 'object' || value === null || Array.isArray(value))
     ) {
       throw AppException.validation([{ field: 'body', message: 'body must be a JSON object' }]);
+    }
+    if (metadata.type === 'body' && isDto && nestsDeeperThan(value, MAX_BODY_DEPTH)) {
+      throw AppException.validation([
+        { field: 'body', message: `body must not nest deeper than ${MAX_BODY_DEPTH} levels` },
+      ]);
     }
     return super.transform(value, metadata);
   }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMinSize, IsIn, IsOptional } from 'class-validator';
 import { TIMEFRAMES, type Timeframe } from '../timeframe';
@@ -109,6 +109,9 @@ export class IndicatorPointDto {
   lower?: number;
 }
 
+// The points are only referenced from `additionalProperties`: registered by hand, or the
+// document would refer to a schema it does not contain.
+@ApiExtraModels(IndicatorPointDto)
 export class IndicatorsDto {
   @ApiProperty({ example: 'BTC' })
   symbol!: string;
@@ -130,7 +133,7 @@ export class IndicatorsDto {
     type: 'object',
     additionalProperties: {
       type: 'array',
-      items: { $ref: '#/components/schemas/IndicatorPointDto' },
+      items: { $ref: getSchemaPath(IndicatorPointDto) },
     },
   })
   indicators!: Partial<Record<IndicatorName, IndicatorPointDto[]>>;

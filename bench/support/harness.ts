@@ -38,13 +38,14 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
 
 /**
  * The service's environment for a benchmark: production mode, server mode on the bench
- * database and the local Redis (keys under their own prefix), request logs off.
+ * database (embedded mode without one) and the local Redis (keys under their own prefix),
+ * request logs off.
  */
-export function serviceEnv(database: BenchDatabase): Record<string, string> {
+export function serviceEnv(database?: BenchDatabase): Record<string, string> {
   return {
     NODE_ENV: 'production',
     CORS_ORIGINS: 'http://localhost',
-    DATABASE_URL: database.url,
+    ...(database ? { DATABASE_URL: database.url } : {}),
     REDIS_URL,
     REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
     LOG_LEVEL: 'warn',

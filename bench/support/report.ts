@@ -82,7 +82,7 @@ export function renderSection(section: Section): string {
         'reference (median, same run)',
         'ratio',
         'target',
-        '',
+        'met',
       ],
       rows,
     ),

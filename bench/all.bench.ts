@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import { measureReads, type ReadResults, type RouteResult } from './read.bench';
 import { fmt, machine, summarise, type Summary } from './support/harness';
 import { renderSection, verdict, type Figure, type Section } from './support/report';
@@ -32,6 +32,17 @@ const WS_SIZES = [1_000, 5_000];
 const KIB = 1024;
 
 const rps = (route: RouteResult): Summary => route.summary.rps;
+
+/** A rate with failed requests in it is not comparable: the report says which rows had any. */
+function failedRequests(routes: RouteResult[]): string {
+  const failing = routes.filter((r) => r.summary.errors.max + r.summary.non2xx.max > 0);
+  if (!failing.length) return 'Every request of these rows answered 2xx.';
+  return `Rows with errors, timeouts or non-2xx answers (worst run): ${failing
+    .map(
+      (r) => `${r.name}: ${fmt(r.summary.errors.max)} errors, ${fmt(r.summary.non2xx.max)} non-2xx`,
+    )
+    .join('; ')}.`;
+}
 
 function readSection(r: ReadResults): Section {
   const { runs, seconds } = SETTINGS.read;
@@ -77,6 +88,7 @@ function readSection(r: ReadResults): Section {
       'The bare route answers one small price object; the listing (100 assets) and OHLC (500 candles) ' +
         'answers are tens of kB, so their ratios measure serialising and moving those bytes as much as the framework.',
       'Target ≥ 0.6 of bare applies to the cached reads; cold rows are informational.',
+      failedRequests([r.bare, r.bareLimited, ...Object.values(r.service)]),
     ],
   };
 }
@@ -110,6 +122,7 @@ function adapterSection(r: ReadResults): Section {
         "members the guard, interceptor and filter use are added as one-line delegations to Express's. " +
         "Express computes a weak ETag per response by default (kept: it is the adapter's default); " +
         "Fastify's adapter options (body limit, timeouts, trust proxy) are not carried over.",
+      failedRequests(Object.values(express)),
     ],
   };
 }
@@ -263,6 +276,7 @@ function embeddedSection(r: ReadResults, w: WriteResults): Section {
     notes: [
       'No target: embedded mode is for development and demos. Under 50 connections the one PGlite ' +
         'connection serialises every query, which the cold rows show.',
+      failedRequests(Object.values(embedded)),
     ],
   };
 }
@@ -367,14 +381,14 @@ async function main(): Promise<void> {
     '',
     ...sections.flatMap((section) => [renderSection(section), '']),
   ].join('\n');
-  const report = await format(markdown, {
-    parser: 'markdown',
-    printWidth: 100,
-    proseWrap: 'preserve',
-  });
   const directory = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(directory, { recursive: true });
   const file = join(directory, `${date.replace(/[:.]/g, '-')}${QUICK ? '-quick' : ''}.md`);
+  // Formatted as `npm run lint` checks it, so a report can be committed as written.
+  const report = await format(markdown, {
+    ...(await resolveConfig(file)),
+    filepath: file,
+  });
   writeFileSync(file, report);
   console.log(report);
   console.log(`Report written to ${file}`);

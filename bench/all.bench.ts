@@ -238,6 +238,8 @@ function fanoutSection(byClients: Map<number, FanoutResults[]>): Section {
     notes: [
       `Server, client process and load share 2 cores: at ${fmt(large)} subscribed the single client ` +
         'process decodes 50,000 messages/s, and its own queueing is inside the latency figure.',
+      'RSS per connection is a difference of RSS samples tens of MiB apart: it moves by several KiB ' +
+        'between runs and can even come out negative in short runs (memory returned while connecting).',
     ],
   };
 }

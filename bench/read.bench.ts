@@ -101,10 +101,19 @@ async function measureRoutes<K extends string>(
     const { name, path } = routes[key];
     const url = typeof path === 'string' ? `${baseUrl}${path}` : baseUrl;
     const paths = typeof path === 'string' ? undefined : path;
-    await load(url, { seconds: options.warmupSeconds, paths });
-    const summary = await repeat(options.runs, () =>
-      load(url, { seconds: options.seconds, paths }),
-    );
+    // Requests still queued when a run stops would eat into the next one (the embedded
+    // database serves one query at a time, in order): one more request answers after them.
+    const drain = () =>
+      fetch(paths ? `${baseUrl}${paths()}` : url, { signal: AbortSignal.timeout(120_000) }).then(
+        (response) => response.arrayBuffer(),
+      );
+    const measure = async (seconds: number) => {
+      const result = await load(url, { seconds, paths });
+      await drain();
+      return result;
+    };
+    await measure(options.warmupSeconds);
+    const summary = await repeat(options.runs, () => measure(options.seconds));
     results[key] = { name: `${label}${name}`, summary };
     process.stderr.write(`measured ${label}${name}\n`);
   }

@@ -277,7 +277,8 @@ function embeddedSection(r: ReadResults, w: WriteResults): Section {
     ],
     notes: [
       'No target: embedded mode is for development and demos. Under 50 connections the one PGlite ' +
-        'connection serialises every query, which the cold rows show.',
+        'connection serialises every query; each run is followed by one more request, which answers ' +
+        "only after the queued ones, so no run inherits the previous one's backlog.",
       failedRequests(Object.values(embedded)),
     ],
   };

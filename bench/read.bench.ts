@@ -1,6 +1,11 @@
 // npm run bench:read — cached and uncached reads of the service against a bare Fastify +
 // ioredis route reading the same Redis key, measured in the same run (server mode).
+// `-- --express` adds the same AppModule on Nest's Express adapter, `-- --embedded` the
+// service on its embedded PGlite database; `npm run bench` imports `measureReads`.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EmbeddedPostgres } from '../src/database/embedded-postgres';
 import {
   DIST,
   REDIS_URL,
@@ -16,103 +21,241 @@ import {
   type LoadResult,
   type Summary,
 } from './support/harness';
-import { minuteCandles, openSeeder, syntheticAssets } from './support/seed';
+import { minuteCandles, openSeeder, syntheticAssets, type Seeder } from './support/seed';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const random = (n: number) => Math.floor(Math.random() * n);
 
-async function main(): Promise<void> {
+export interface ReadOptions {
+  runs: number;
+  seconds: number;
+  warmupSeconds: number;
+  /** Also measure the same AppModule on Nest's Express adapter. */
+  express: boolean;
+  /** Also measure the service on its embedded database (PGlite) in a temporary directory. */
+  embedded: boolean;
+}
+
+export interface RouteResult {
+  name: string;
+  summary: Record<keyof LoadResult, Summary>;
+}
+
+export type ServiceRoute = 'price' | 'listingHot' | 'listingCold' | 'ohlcHot' | 'ohlcCold';
+
+export interface ReadResults {
+  bare: RouteResult;
+  bareLimited: RouteResult;
+  service: Record<ServiceRoute, RouteResult>;
+  express?: Record<'price' | 'listingHot' | 'ohlcHot', RouteResult>;
+  embedded?: Record<'price' | 'listingCold' | 'ohlcCold', RouteResult>;
+}
+
+interface Target {
+  name: string;
+  path: string | (() => string);
+}
+
+const SERVICE_ROUTES: Record<ServiceRoute, Target> = {
+  price: {
+    name: 'GET /cryptocurrencies/BTC/price (Redis)',
+    path: '/api/v1/cryptocurrencies/BTC/price',
+  },
+  listingHot: {
+    name: 'GET /cryptocurrencies?limit=100 (cache hot)',
+    path: '/api/v1/cryptocurrencies?limit=100',
+  },
+  listingCold: {
+    name: 'GET /cryptocurrencies?limit=100 (cache cold)',
+    path: () => `/api/v1/cryptocurrencies?limit=100&min_volume=${random(1_000_000)}`,
+  },
+  ohlcHot: {
+    name: 'GET /BTC/ohlc?timeframe=1h&limit=500 (cache hot)',
+    path: '/api/v1/cryptocurrencies/BTC/ohlc?timeframe=1h&limit=500',
+  },
+  ohlcCold: {
+    name: 'GET /BTC/ohlc?timeframe=1h&limit=500 (cache cold)',
+    path: () =>
+      `/api/v1/cryptocurrencies/BTC/ohlc?timeframe=1h&limit=500&end=${Date.now() - random(86_400_000)}`,
+  },
+};
+
+/** 1,000 assets, 30 days of BTC 1-minute candles, a latest BTC price in Redis. */
+async function seedReadData(seeder: Seeder): Promise<void> {
+  const { ids } = await seeder.assets.upsert(syntheticAssets(1_000));
+  for (const rows of minuteCandles(ids.get('BTC')!, 30 * 1_440, Date.now(), 10_000)) {
+    await seeder.candles.upsert(rows);
+  }
+  await seeder.latestPrices.set([
+    { symbol: 'BTC', price: 97_000.5, timestamp: Date.now(), source: 'binance' },
+  ]);
+}
+
+async function measureRoutes<K extends string>(
+  baseUrl: string,
+  routes: Record<K, Target>,
+  options: ReadOptions,
+  label: string,
+): Promise<Record<K, RouteResult>> {
+  const results = {} as Record<K, RouteResult>;
+  for (const key of Object.keys(routes) as K[]) {
+    const { name, path } = routes[key];
+    const url = typeof path === 'string' ? `${baseUrl}${path}` : baseUrl;
+    const paths = typeof path === 'string' ? undefined : path;
+    // Requests still queued when a run stops would eat into the next one (the embedded
+    // database serves one query at a time, in order): one more request answers after them.
+    const drain = () =>
+      fetch(paths ? `${baseUrl}${paths()}` : url, { signal: AbortSignal.timeout(120_000) }).then(
+        (response) => response.arrayBuffer(),
+      );
+    const measure = async (seconds: number) => {
+      const result = await load(url, { seconds, paths });
+      await drain();
+      return result;
+    };
+    await measure(options.warmupSeconds);
+    const summary = await repeat(options.runs, () => measure(options.seconds));
+    results[key] = { name: `${label}${name}`, summary };
+    process.stderr.write(`measured ${label}${name}\n`);
+  }
+  return results;
+}
+
+/** The service on its embedded database, seeded with the same data before it starts. */
+async function measureEmbedded(
+  options: ReadOptions,
+): Promise<NonNullable<ReadResults['embedded']>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cma-bench-pglite-'));
+  try {
+    const embeddedEnv = serviceEnv();
+    // The directory is seeded through the same repositories, then handed to the service.
+    const embedded = await EmbeddedPostgres.start(dataDir);
+    let seeder: Seeder | undefined;
+    try {
+      seeder = await openSeeder(embeddedEnv, embedded.url);
+      await seedReadData(seeder);
+      // Its Redis keys stay until the end; the directory must be closed before the service opens it.
+      await seeder.dataSource.destroy();
+    } finally {
+      await embedded.stop();
+    }
+    const service = await startServer({ ...embeddedEnv, PGLITE_DATA_DIR: dataDir });
+    try {
+      const { price, listingCold, ohlcCold } = SERVICE_ROUTES;
+      return await measureRoutes(
+        service.url,
+        { price, listingCold, ohlcCold },
+        options,
+        'embedded: ',
+      );
+    } finally {
+      await service.stop();
+      await seeder.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function measureReads(options: ReadOptions): Promise<ReadResults> {
   const database = await createBenchDatabase();
   const env = serviceEnv(database);
-  const service = await startServer(env);
   const seeder = await openSeeder(env);
   try {
-    const { ids } = await seeder.assets.upsert(syntheticAssets(1_000));
-    for (const rows of minuteCandles(ids.get('BTC')!, 30 * 1_440, Date.now(), 10_000)) {
-      await seeder.candles.upsert(rows);
-    }
-    await seeder.latestPrices.set([
-      { symbol: 'BTC', price: 97_000.5, timestamp: Date.now(), source: 'binance' },
-    ]);
+    await seedReadData(seeder);
     const bare = await startServer(
       { REDIS_URL, BARE_KEY: seeder.keys.latestPrice('BTC') },
       join(DIST, 'bench', 'support', 'bare-server.js'),
       '/price',
     );
-
-    const targets: { name: string; url: string; paths?: () => string }[] = [
-      { name: 'bare Fastify + ioredis GET (reference)', url: `${bare.url}/price` },
-      {
-        name: 'bare Fastify + ioredis: rate-limit script, then GET',
-        url: `${bare.url}/price-limited`,
-      },
-      {
-        name: 'GET /cryptocurrencies/BTC/price (Redis)',
-        url: `${service.url}/api/v1/cryptocurrencies/BTC/price`,
-      },
-      {
-        name: 'GET /cryptocurrencies?limit=100 (cache hot)',
-        url: `${service.url}/api/v1/cryptocurrencies?limit=100`,
-      },
-      {
-        name: 'GET /cryptocurrencies?limit=100 (cache cold)',
-        url: service.url,
-        paths: () => `/api/v1/cryptocurrencies?limit=100&min_volume=${random(1_000_000)}`,
-      },
-      {
-        name: 'GET /BTC/ohlc?timeframe=1h&limit=500 (cache hot)',
-        url: `${service.url}/api/v1/cryptocurrencies/BTC/ohlc?timeframe=1h&limit=500`,
-      },
-      {
-        name: 'GET /BTC/ohlc?timeframe=1h&limit=500 (cache cold)',
-        url: service.url,
-        paths: () =>
-          `/api/v1/cryptocurrencies/BTC/ohlc?timeframe=1h&limit=500&end=${Date.now() - random(86_400_000)}`,
-      },
-    ];
-
-    const results: { name: string; summary: Record<keyof LoadResult, Summary> }[] = [];
-    for (const target of targets) {
-      await load(target.url, { seconds: 2, paths: target.paths }); // warm-up
-      const summary = await repeat(RUNS, () =>
-        load(target.url, { seconds: SECONDS, paths: target.paths }),
+    let references;
+    try {
+      references = await measureRoutes(
+        bare.url,
+        {
+          bare: { name: 'bare Fastify + ioredis GET (reference)', path: '/price' },
+          bareLimited: {
+            name: 'bare Fastify + ioredis: rate-limit script, then GET',
+            path: '/price-limited',
+          },
+        },
+        options,
+        '',
       );
-      results.push({ name: target.name, summary });
-      process.stderr.write(`measured ${target.name}\n`);
+    } finally {
+      await bare.stop();
     }
-    await bare.stop();
-
-    const reference = results[0].summary.rps.median;
-    const rows = results.map(({ name, summary }) => [
-      name,
-      range(summary.rps),
-      fmt(summary.p50.median, 1),
-      fmt(summary.p99.median, 1),
-      fmt(summary.rps.median / reference, 2),
-      fmt(summary.errors.median + summary.non2xx.median),
-    ]);
-    const limitedReference = results[1].summary.rps.median;
-    const price = results[2].summary;
-    console.log(`\n### bench:read — ${new Date().toISOString()} — ${machine()}`);
-    console.log(
-      `50 connections, ${RUNS} runs × ${SECONDS} s per row (median, min–max); server mode (PostgreSQL + Redis)\n`,
-    );
-    console.log(table(['route', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', 'errors'], rows));
-    const ratio = price.rps.median / reference;
-    console.log(
-      `\nprice read: ${fmt(ratio, 2)} of bare Fastify (target ≥ 0.60) ${ratio >= 0.6 ? 'PASS' : 'MISS'}; ` +
-        `${fmt(price.rps.median / limitedReference, 2)} of bare Fastify with the same rate-limit step; ` +
-        `p99 ${fmt(price.p99.median, 1)} ms (target < 25) ${price.p99.median < 25 ? 'PASS' : 'MISS'}`,
-    );
+    const service = await startServer(env);
+    let measured;
+    try {
+      measured = await measureRoutes(service.url, SERVICE_ROUTES, options, '');
+    } finally {
+      await service.stop();
+    }
+    const results: ReadResults = { ...references, service: measured };
+    if (options.express) {
+      const express = await startServer(env, join(DIST, 'bench', 'support', 'express-server.js'));
+      try {
+        const { price, listingHot, ohlcHot } = SERVICE_ROUTES;
+        results.express = await measureRoutes(
+          express.url,
+          { price, listingHot, ohlcHot },
+          options,
+          'Express adapter: ',
+        );
+      } finally {
+        await express.stop();
+      }
+    }
+    if (options.embedded) results.embedded = await measureEmbedded(options);
+    return results;
   } finally {
-    await service.stop();
     await seeder.close();
     await database.drop();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  const options: ReadOptions = {
+    runs: Number(process.env.BENCH_RUNS ?? 3),
+    seconds: Number(process.env.BENCH_SECONDS ?? 5),
+    warmupSeconds: 2,
+    express: process.argv.includes('--express'),
+    embedded: process.argv.includes('--embedded'),
+  };
+  const results = await measureReads(options);
+  const all = [
+    results.bare,
+    results.bareLimited,
+    ...Object.values(results.service),
+    ...Object.values(results.express ?? {}),
+    ...Object.values(results.embedded ?? {}),
+  ];
+  const reference = results.bare.summary.rps.median;
+  const rows = all.map(({ name, summary }) => [
+    name,
+    range(summary.rps),
+    fmt(summary.p50.median, 1),
+    fmt(summary.p99.median, 1),
+    fmt(summary.rps.median / reference, 2),
+    fmt(summary.errors.median + summary.non2xx.median),
+  ]);
+  const price = results.service.price.summary;
+  console.log(`\n### bench:read — ${new Date().toISOString()} — ${machine()}`);
+  console.log(
+    `50 connections, ${options.runs} runs × ${options.seconds} s per row (median, min–max); server mode (PostgreSQL + Redis)\n`,
+  );
+  console.log(table(['route', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', 'errors'], rows));
+  const ratio = price.rps.median / reference;
+  console.log(
+    `\nprice read: ${fmt(ratio, 2)} of bare Fastify (target ≥ 0.60) ${ratio >= 0.6 ? 'PASS' : 'MISS'}; ` +
+      `${fmt(price.rps.median / results.bareLimited.summary.rps.median, 2)} of bare Fastify with the same rate-limit step; ` +
+      `p99 ${fmt(price.p99.median, 1)} ms (target < 25) ${price.p99.median < 25 ? 'PASS' : 'MISS'}`,
+  );
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

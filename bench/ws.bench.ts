@@ -5,6 +5,7 @@
 // per connection. The service uses a throwaway database on the local PostgreSQL (an embedded
 // PGlite would put its own memory swings into the RSS figures); with `-- --redis` the Redis
 // streams adapter carries the updates. Prints Markdown; exits 1 when a target is missed.
+// `npm run bench` imports `measureFanout`.
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -17,8 +18,8 @@ const IDLE = Number(process.env.BENCH_IDLE_CLIENTS ?? 5_000);
 const WARMUP_CLIENTS = Number(process.env.BENCH_WARMUP_CLIENTS ?? 500);
 const PER_SECOND = 10;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
-const P99_TARGET_MS = 100;
-const RSS_TARGET_BYTES = 40 * 1024;
+export const P99_TARGET_MS = 100;
+export const RSS_TARGET_BYTES = 40 * 1024;
 
 /** The next IPC message of `type` from a child. */
 async function reply<T extends { type: string }, K extends T['type']>(
@@ -63,9 +64,35 @@ const percentile = (sorted: number[], p: number): number =>
 const kib = (bytes: number): string => `${fmt(bytes / 1024, 1)} KiB`;
 const mark = (ok: boolean): string => (ok ? '✓' : '✗ missed');
 
-async function main(): Promise<void> {
+export interface FanoutOptions {
+  subscribed: number;
+  /** Idle connections of phase 2; 0 skips it. */
+  idle: number;
+  seconds: number;
+  redis: boolean;
+}
+
+export interface FanoutResults {
+  subscribed: number;
+  connectMs: number;
+  failed: number;
+  published: number;
+  delivered: number;
+  expected: number;
+  dropped: number;
+  gaps: number;
+  minPerClient: number;
+  p50: number;
+  p99: number;
+  rssBefore: number;
+  rssPerSubscribed: number;
+  rssAfterStream: number;
+  idle?: { clients: number; connectMs: number; failed: number; rssPerConnection: number };
+}
+
+export async function measureFanout(options: FanoutOptions): Promise<FanoutResults> {
   const port = await freePort();
-  const redis = process.argv.includes('--redis');
+  const { redis } = options;
   const database = await createBenchDatabase();
   const server = fork(join(__dirname, 'support', 'ws-price-server.js'), {
     execArgv: ['--expose-gc'],
@@ -89,8 +116,6 @@ async function main(): Promise<void> {
   });
   try {
     const { url } = await reply<ServerReply, 'ready'>(server, 'ready');
-    const mode = redis ? 'Redis streams adapter' : 'in-memory adapter';
-    console.log(`# bench:ws — ${machine()}, ${mode}\n`);
 
     // Warm-up, not measured: a first wave of clients compiles the handlers and grows the
     // heap's spaces once, which would otherwise be charged to whichever phase came first.
@@ -101,7 +126,7 @@ async function main(): Promise<void> {
 
     // Phase 1: subscribed clients under a steady price stream.
     const before = await serverMemory(server);
-    const subscribed = startClients(url, SUBSCRIBED, 'BTC');
+    const subscribed = startClients(url, options.subscribed, 'BTC');
     const connected = await reply<ClientsReply, 'connected'>(subscribed, 'connected');
     const withClients = await serverMemory(server);
     await stopClients(warmup);
@@ -110,7 +135,7 @@ async function main(): Promise<void> {
       type: 'publish',
       symbol: 'BTC',
       perSecond: PER_SECOND,
-      seconds: SECONDS,
+      seconds: options.seconds,
     } satisfies ServerRequest);
     const { count: published } = await reply<ServerReply, 'published'>(server, 'published');
     await new Promise((resolve) => setTimeout(resolve, 2_000)); // let the last ones arrive
@@ -119,72 +144,46 @@ async function main(): Promise<void> {
     const afterStream = await serverMemory(server);
     await stopClients(subscribed);
 
-    const expected = published * (SUBSCRIBED - connected.failed);
+    const expected = published * (options.subscribed - connected.failed);
     const dropped = expected - report.delivered;
     const latencies = report.latenciesMs.sort((a, b) => a - b);
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
-    const perConnection = (withClients - before) / SUBSCRIBED;
+    const perConnection = (withClients - before) / options.subscribed;
 
     // Phase 2: idle connections.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const idleBefore = await serverMemory(server);
-    const idle = startClients(url, IDLE);
-    const idleConnected = await reply<ClientsReply, 'connected'>(idle, 'connected');
-    const idleAfter = await serverMemory(server);
-    await stopClients(idle);
-    const idlePerConnection = (idleAfter - idleBefore) / IDLE;
-
-    console.log(
-      table(
-        ['measure', 'value', 'target'],
-        [
-          [
-            'subscribed clients (connect + subscribe)',
-            `${fmt(SUBSCRIBED)} in ${fmt(connected.connectMs)} ms, ${connected.failed} failed`,
-            '',
-          ],
-          ['prices published', `${fmt(published)} (${PER_SECOND}/s for ${SECONDS} s)`, ''],
-          ['messages delivered', `${fmt(report.delivered)} of ${fmt(expected)}`, ''],
-          ['dropped messages', fmt(dropped), mark(dropped === 0)],
-          ['seq gaps seen by clients', fmt(report.gaps), mark(report.gaps === 0)],
-          ['fewest updates at one client', fmt(report.minPerClient), ''],
-          [
-            'latency publish → client p50 / p99',
-            `${fmt(p50)} / ${fmt(p99)} ms`,
-            `p99 ≤ ${P99_TARGET_MS} ms ${mark(p99 <= P99_TARGET_MS)}`,
-          ],
-          [
-            'server RSS per subscribed connection',
-            kib(perConnection),
-            `≤ 40 KiB ${mark(perConnection <= RSS_TARGET_BYTES)}`,
-          ],
-          [
-            'server RSS after the stream',
-            `${fmt(afterStream / 2 ** 20)} MiB (before clients: ${fmt(before / 2 ** 20)} MiB)`,
-            '',
-          ],
-          [
-            'idle connections',
-            `${fmt(IDLE)} in ${fmt(idleConnected.connectMs)} ms, ${idleConnected.failed} failed`,
-            '',
-          ],
-          [
-            'server RSS per idle connection',
-            kib(idlePerConnection),
-            `≤ 40 KiB ${mark(idlePerConnection <= RSS_TARGET_BYTES)}`,
-          ],
-        ],
-      ),
-    );
-    const ok =
-      dropped === 0 &&
-      p99 <= P99_TARGET_MS &&
-      perConnection <= RSS_TARGET_BYTES &&
-      idlePerConnection <= RSS_TARGET_BYTES &&
-      connected.failed === 0 &&
-      idleConnected.failed === 0;
-    process.exitCode = ok ? 0 : 1;
+    let idle: FanoutResults['idle'];
+    if (options.idle > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const idleBefore = await serverMemory(server);
+      const clients = startClients(url, options.idle);
+      const connectedIdle = await reply<ClientsReply, 'connected'>(clients, 'connected');
+      const idleAfter = await serverMemory(server);
+      await stopClients(clients);
+      idle = {
+        clients: options.idle,
+        connectMs: connectedIdle.connectMs,
+        failed: connectedIdle.failed,
+        rssPerConnection: (idleAfter - idleBefore) / options.idle,
+      };
+    }
+    return {
+      subscribed: options.subscribed,
+      connectMs: connected.connectMs,
+      failed: connected.failed,
+      published,
+      delivered: report.delivered,
+      expected,
+      dropped,
+      gaps: report.gaps,
+      minPerClient: report.minPerClient,
+      p50,
+      p99,
+      rssBefore: before,
+      rssPerSubscribed: perConnection,
+      rssAfterStream: afterStream,
+      idle,
+    };
   } finally {
     server.kill('SIGTERM');
     await once(server, 'exit');
@@ -192,7 +191,70 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  const redis = process.argv.includes('--redis');
+  const r = await measureFanout({ subscribed: SUBSCRIBED, idle: IDLE, seconds: SECONDS, redis });
+  const mode = redis ? 'Redis streams adapter' : 'in-memory adapter';
+  console.log(`# bench:ws — ${machine()}, ${mode}\n`);
+  const idle = r.idle;
+  console.log(
+    table(
+      ['measure', 'value', 'target'],
+      [
+        [
+          'subscribed clients (connect + subscribe)',
+          `${fmt(SUBSCRIBED)} in ${fmt(r.connectMs)} ms, ${r.failed} failed`,
+          '',
+        ],
+        ['prices published', `${fmt(r.published)} (${PER_SECOND}/s for ${SECONDS} s)`, ''],
+        ['messages delivered', `${fmt(r.delivered)} of ${fmt(r.expected)}`, ''],
+        ['dropped messages', fmt(r.dropped), mark(r.dropped === 0)],
+        ['seq gaps seen by clients', fmt(r.gaps), mark(r.gaps === 0)],
+        ['fewest updates at one client', fmt(r.minPerClient), ''],
+        [
+          'latency publish → client p50 / p99',
+          `${fmt(r.p50)} / ${fmt(r.p99)} ms`,
+          `p99 ≤ ${P99_TARGET_MS} ms ${mark(r.p99 <= P99_TARGET_MS)}`,
+        ],
+        [
+          'server RSS per subscribed connection',
+          kib(r.rssPerSubscribed),
+          `≤ 40 KiB ${mark(r.rssPerSubscribed <= RSS_TARGET_BYTES)}`,
+        ],
+        [
+          'server RSS after the stream',
+          `${fmt(r.rssAfterStream / 2 ** 20)} MiB (before clients: ${fmt(r.rssBefore / 2 ** 20)} MiB)`,
+          '',
+        ],
+        ...(idle
+          ? [
+              [
+                'idle connections',
+                `${fmt(idle.clients)} in ${fmt(idle.connectMs)} ms, ${idle.failed} failed`,
+                '',
+              ],
+              [
+                'server RSS per idle connection',
+                kib(idle.rssPerConnection),
+                `≤ 40 KiB ${mark(idle.rssPerConnection <= RSS_TARGET_BYTES)}`,
+              ],
+            ]
+          : []),
+      ],
+    ),
+  );
+  const ok =
+    r.dropped === 0 &&
+    r.p99 <= P99_TARGET_MS &&
+    r.rssPerSubscribed <= RSS_TARGET_BYTES &&
+    r.failed === 0 &&
+    (!idle || (idle.rssPerConnection <= RSS_TARGET_BYTES && idle.failed === 0));
+  process.exitCode = ok ? 0 : 1;
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

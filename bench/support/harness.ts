@@ -38,13 +38,14 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
 
 /**
  * The service's environment for a benchmark: production mode, server mode on the bench
- * database and the local Redis (keys under their own prefix), request logs off.
+ * database (embedded mode without one) and the local Redis (keys under their own prefix),
+ * request logs off.
  */
-export function serviceEnv(database: BenchDatabase): Record<string, string> {
+export function serviceEnv(database?: BenchDatabase): Record<string, string> {
   return {
     NODE_ENV: 'production',
     CORS_ORIGINS: 'http://localhost',
-    DATABASE_URL: database.url,
+    ...(database ? { DATABASE_URL: database.url } : {}),
     REDIS_URL,
     REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}`,
     LOG_LEVEL: 'warn',
@@ -59,6 +60,8 @@ export function serviceEnv(database: BenchDatabase): Record<string, string> {
 export interface RunningServer {
   url: string;
   child: ChildProcess;
+  /** From spawn until `readyPath` answered. */
+  readyMs: number;
   stop(): Promise<void>;
 }
 
@@ -72,15 +75,17 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts a built script (default: the service) on a free port and waits until `readyPath`
- * answers (any status), so it works whatever the log level.
+ * answers (any status, or only 2xx with `requireOk`), so it works whatever the log level.
  */
 export async function startServer(
   env: Record<string, string>,
   script = join(DIST, 'src', 'main.js'),
   readyPath = '/health/live',
+  { pollMs = 100, requireOk = false }: { pollMs?: number; requireOk?: boolean } = {},
 ): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const spawned = performance.now();
   const child = spawn(process.execPath, [script], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -95,15 +100,18 @@ export async function startServer(
     if (exited) throw new Error(`server exited:\n${output}`);
     if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
     try {
-      await fetch(`${url}${readyPath}`);
-      break;
+      const response = await fetch(`${url}${readyPath}`);
+      await response.arrayBuffer();
+      if (!requireOk || response.ok) break;
     } catch {
-      await new Promise((r) => setTimeout(r, 100));
+      // not listening yet
     }
+    await new Promise((r) => setTimeout(r, pollMs));
   }
   return {
     url,
     child,
+    readyMs: performance.now() - spawned,
     stop: () =>
       new Promise<void>((done) => {
         if (exited) return done();

@@ -24,16 +24,26 @@ export interface Seeder {
   close(): Promise<void>;
 }
 
-export async function openSeeder(env: Record<string, string>): Promise<Seeder> {
+/**
+ * Opens the service's database as the service would: the server in env's DATABASE_URL, or
+ * (env without one) an embedded database already started at `embeddedUrl`.
+ */
+export async function openSeeder(
+  env: Record<string, string>,
+  embeddedUrl?: string,
+): Promise<Seeder> {
   const config = loadAppConfig(env);
+  const embedded = config.database.url === undefined;
+  const url = config.database.url ?? embeddedUrl;
+  if (!url) throw new Error('openSeeder: no DATABASE_URL and no embedded database');
   const dataSource = new DataSource({
-    ...buildDataSourceOptions(config, config.database.url!, () => undefined),
+    ...buildDataSourceOptions(config, url, () => undefined),
     entities: [AssetEntity, PriceSnapshotEntity, CandleEntity, CandleRollupEntity],
     logging: ['error'],
     extra: { statement_timeout: 0 },
   });
   await dataSource.initialize();
-  await runPendingMigrations(dataSource, false);
+  await runPendingMigrations(dataSource, embedded);
   const redis = new Redis(config.redis.url!);
   const keys = new RedisKeys(config);
   return {
@@ -48,7 +58,7 @@ export async function openSeeder(env: Record<string, string>): Promise<Seeder> {
       const stale = await redis.keys(`${keys.prefix}:*`);
       if (stale.length) await redis.del(...stale);
       await redis.quit();
-      await dataSource.destroy();
+      if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
 }

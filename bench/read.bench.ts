@@ -45,6 +45,9 @@ export type ServiceRoute = 'price' | 'listingHot' | 'listingCold' | 'ohlcHot' | 
 export interface ReadResults {
   bare: RouteResult;
   bareLimited: RouteResult;
+  /** The bare route serving the very bytes of the service's cached listing and OHLC. */
+  bareListing: RouteResult;
+  bareOhlc: RouteResult;
   service: Record<ServiceRoute, RouteResult>;
   express?: Record<'price' | 'listingHot' | 'ohlcHot', RouteResult>;
   embedded?: Record<'price' | 'listingCold' | 'ohlcCold', RouteResult>;
@@ -162,8 +165,23 @@ export async function measureReads(options: ReadOptions): Promise<ReadResults> {
   const seeder = await openSeeder(env);
   try {
     await seedReadData(seeder);
+    // The service's own cached answers, copied byte for byte for the bare route to serve.
+    const bodyPrefix = `${seeder.config.redis.keyPrefix}:bench-body:`;
+    const probe = await startServer(env);
+    try {
+      for (const [name, route] of [
+        ['listing', SERVICE_ROUTES.listingHot],
+        ['ohlc', SERVICE_ROUTES.ohlcHot],
+      ] as const) {
+        const response = await fetch(`${probe.url}${route.path as string}`);
+        if (!response.ok) throw new Error(`${route.name}: HTTP ${response.status}`);
+        await seeder.redis.set(`${bodyPrefix}${name}`, Buffer.from(await response.arrayBuffer()));
+      }
+    } finally {
+      await probe.stop();
+    }
     const bare = await startServer(
-      { REDIS_URL, BARE_KEY: seeder.keys.latestPrice('BTC') },
+      { REDIS_URL, BARE_KEY: seeder.keys.latestPrice('BTC'), BARE_BODY_PREFIX: bodyPrefix },
       join(DIST, 'bench', 'support', 'bare-server.js'),
       '/price',
     );
@@ -176,6 +194,14 @@ export async function measureReads(options: ReadOptions): Promise<ReadResults> {
           bareLimited: {
             name: 'bare Fastify + ioredis: rate-limit script, then GET',
             path: '/price-limited',
+          },
+          bareListing: {
+            name: 'bare Fastify + ioredis GET of the same listing bytes',
+            path: '/body/listing',
+          },
+          bareOhlc: {
+            name: 'bare Fastify + ioredis GET of the same OHLC bytes',
+            path: '/body/ohlc',
           },
         },
         options,
@@ -226,6 +252,8 @@ async function main(): Promise<void> {
   const all = [
     results.bare,
     results.bareLimited,
+    results.bareListing,
+    results.bareOhlc,
     ...Object.values(results.service),
     ...Object.values(results.express ?? {}),
     ...Object.values(results.embedded ?? {}),

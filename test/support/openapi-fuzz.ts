@@ -65,6 +65,17 @@ function undeclaredMethods(doc: OpenApiDocument, path: string): string[] {
   return METHODS.filter((method) => !doc.paths[path][method]).map((m) => m.toUpperCase());
 }
 
+/** Whether another documented operation answers `method` on this concrete path. */
+function documentedElsewhere(doc: OpenApiDocument, method: string, concrete: string): boolean {
+  return Object.entries(doc.paths).some(([template, operations]) => {
+    if (!operations[method.toLowerCase() as (typeof METHODS)[number]]) return false;
+    const pattern = template
+      .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+      .replace(/\\?\{[^}]+\\?\}/g, '[^/]+');
+    return new RegExp(`^${pattern}$`).test(concrete);
+  });
+}
+
 // ---------------------------------------------------------------------------------------
 // Values
 
@@ -548,7 +559,11 @@ export function swapsFor(
   const concrete = path.replace(/\{[^}]+\}/g, () => ctx.symbols[0] ?? 'BTC');
   return fc
     .record({
-      method: fc.constantFrom(...undeclaredMethods(doc, path), 'OPTIONS'),
+      // GET /cryptocurrencies/sync is the documented /cryptocurrencies/{symbol}: not a swap.
+      method: fc.constantFrom(
+        ...undeclaredMethods(doc, path).filter((m) => !documentedElsewhere(doc, m, concrete)),
+        'OPTIONS',
+      ),
       key: fc.constantFrom(null, ...ctx.adminKeys),
       preflight: PREFLIGHT,
     })

@@ -229,6 +229,11 @@ describe('Binance live stream (e2e, local WebSocket server)', () => {
     }, 'the traded price');
 
     expect(price).toMatchObject({ source: 'binance', stale: false });
+    // The latest price is stored before the cache is invalidated and the bus told.
+    await waitFor(
+      () => prices.some((e) => e.price === 97_010) && candles.some((e) => e.close === 97_010),
+      'the bus events',
+    );
     expect(prices).toContainEqual(
       expect.objectContaining({
         symbol: 'BTC',

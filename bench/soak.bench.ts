@@ -12,6 +12,8 @@ import {
   createBenchDatabase,
   fmt,
   machine,
+  percentile,
+  reply,
   serviceEnv,
   startServer,
   table,
@@ -87,18 +89,6 @@ function startClients(url: string): ChildProcess {
   });
 }
 
-async function reply<T extends ClientsReply['type']>(
-  child: ChildProcess,
-  type: T,
-): Promise<Extract<ClientsReply, { type: T }>> {
-  for (;;) {
-    const [message] = (await once(child, 'message')) as [ClientsReply];
-    if (message.type === type) return message as Extract<ClientsReply, { type: T }>;
-  }
-}
-
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const mib = (bytes: number) => `${fmt(bytes / 2 ** 20, 1)} MiB`;
 
 async function main(): Promise<void> {
@@ -117,7 +107,7 @@ async function main(): Promise<void> {
       await seeder.candles.upsert(rows);
     }
     clients = startClients(service.url);
-    const connected = await reply(clients, 'connected');
+    const connected = await reply<ClientsReply, 'connected'>(clients, 'connected');
     if (connected.failed > 0) throw new Error(`${connected.failed} WebSocket clients failed`);
 
     const bodies = sentimentBodies();
@@ -163,7 +153,7 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const rssEnd = rssOf(service.child.pid!);
     clients.send({ type: 'report' } satisfies ClientsRequest);
-    const ws = await reply(clients, 'report');
+    const ws = await reply<ClientsReply, 'report'>(clients, 'report');
 
     let failures = 0;
     const rows = results.map(({ name, rate, result }) => {

@@ -9,7 +9,16 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { REDIS_URL, createBenchDatabase, fmt, freePort, machine, table } from './support/harness';
+import {
+  REDIS_URL,
+  createBenchDatabase,
+  fmt,
+  freePort,
+  machine,
+  percentile,
+  reply,
+  table,
+} from './support/harness';
 import type { ClientsReply, ClientsRequest } from './support/ws-clients';
 import type { ServerReply, ServerRequest } from './support/ws-price-server';
 
@@ -20,17 +29,6 @@ const PER_SECOND = 10;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 export const P99_TARGET_MS = 100;
 export const RSS_TARGET_BYTES = 40 * 1024;
-
-/** The next IPC message of `type` from a child. */
-async function reply<T extends { type: string }, K extends T['type']>(
-  child: ChildProcess,
-  type: K,
-): Promise<Extract<T, { type: K }>> {
-  for (;;) {
-    const [message] = (await once(child, 'message')) as [T];
-    if (message.type === type) return message as Extract<T, { type: K }>;
-  }
-}
 
 /** Median RSS of three samples, each after a full GC. */
 async function serverMemory(server: ChildProcess): Promise<number> {
@@ -59,8 +57,6 @@ async function stopClients(clients: ChildProcess): Promise<void> {
   await once(clients, 'exit');
 }
 
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const kib = (bytes: number): string => `${fmt(bytes / 1024, 1)} KiB`;
 const mark = (ok: boolean): string => (ok ? '✓' : '✗ missed');
 

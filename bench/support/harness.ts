@@ -3,6 +3,7 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -195,3 +196,18 @@ export function table(header: string[], rows: string[][]): string {
 export function machine(): string {
   return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`;
 }
+
+/** The next IPC message of `type` from a child process (a load generator, a server). */
+export async function reply<T extends { type: string }, K extends T['type']>(
+  child: ChildProcess,
+  type: K,
+): Promise<Extract<T, { type: K }>> {
+  for (;;) {
+    const [message] = (await once(child, 'message')) as [T];
+    if (message.type === type) return message as Extract<T, { type: K }>;
+  }
+}
+
+/** The p-th percentile of ascending values (nearest rank). */
+export const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;

@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { EmbeddedPostgres } from '../src/database/embedded-postgres';
-import type { CandleWrite } from '../src/price-history/candles.repository';
+import type { CandleWrite, Decimal } from '../src/price-history/candles.repository';
 import {
   createBenchDatabase,
   fmt,
@@ -75,8 +75,14 @@ async function timeUpsert(seeder: Seeder, rows: CandleWrite[]): Promise<number> 
   return rows.length / seconds;
 }
 
-const copyValue = (value: number | null | undefined): string =>
+const copyValue = (value: Decimal | null | undefined): string =>
   value === null || value === undefined ? '\\N' : String(value);
+
+/** What the upsert derives in SQL: quote volume / volume. */
+const vwapOf = (r: CandleWrite): number | null =>
+  r.quoteVolume !== null && r.quoteVolume !== undefined && Number(r.volume) > 0
+    ? Number(r.quoteVolume) / Number(r.volume)
+    : null;
 
 /** Text-format COPY lines, serialised while streaming (the serialising counts, as it does for the upsert). */
 function* copyChunks(rows: CandleWrite[]): Generator<string> {
@@ -86,7 +92,7 @@ function* copyChunks(rows: CandleWrite[]): Generator<string> {
       chunk +=
         `${r.assetId}\t${r.openTime.toISOString()}\t${r.source}\t${r.open}\t${r.high}\t${r.low}\t` +
         `${r.close}\t${r.volume}\t${copyValue(r.quoteVolume)}\t${r.tradeCount ?? 0}\t` +
-        `${copyValue(r.vwap)}\t${r.isClosed === false ? 'f' : 't'}\n`;
+        `${copyValue(vwapOf(r))}\t${r.isClosed === false ? 'f' : 't'}\n`;
     }
     yield chunk;
   }

@@ -6,6 +6,7 @@ import { AddSnapshotAnomalies1795336717586 } from './1795336717586-AddSnapshotAn
 import { CreateIdempotencyKeys1795336959354 } from './1795336959354-CreateIdempotencyKeys';
 import { AddStreamTrigger1795900000000 } from './1795900000000-AddStreamTrigger';
 import { CandlesWithoutRowForeignKeys1796152448606 } from './1796152448606-CandlesWithoutRowForeignKeys';
+import { RawPayloadsLz41796500000000 } from './1796500000000-RawPayloadsLz4';
 
 export const MIGRATIONS = [
   CreateApiKeys1795329449997,
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateIdempotencyKeys1795336959354,
   AddStreamTrigger1795900000000,
   CandlesWithoutRowForeignKeys1796152448606,
+  RawPayloadsLz41796500000000,
 ];

@@ -53,6 +53,19 @@ describe('Database (e2e)', () => {
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
   });
 
+  it('compresses raw payloads with lz4 where the server has it, pglz otherwise', async () => {
+    const [{ supported }] = await dataSource.query<{ supported: boolean }[]>(
+      `SELECT 'lz4' = ANY (enumvals) AS supported FROM pg_settings WHERE name = 'default_toast_compression'`,
+    );
+    const [{ compression }] = await dataSource.query<{ compression: string }[]>(
+      `SELECT attcompression AS compression FROM pg_attribute
+       WHERE attrelid = 'raw_payloads'::regclass AND attname = 'payload'`,
+    );
+
+    // 'l' is lz4; '' is the server default (pglz unless configured otherwise).
+    expect(compression).toBe(supported ? 'l' : '');
+  });
+
   it('round-trips bulk array literals exactly, whatever the text contains', async () => {
     const texts = ['a,b', 'say "hi"', 'back\\slash', '}{', 'NULL', ' padded ', null];
     const numbers = [1.5, -0.00000001, 12345678.12345678, null];

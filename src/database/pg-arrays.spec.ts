@@ -1,4 +1,4 @@
-import { pgBooleans, pgEpochMillis, pgNumbers, pgTexts } from './pg-arrays';
+import { pgBooleans, pgDecimals, pgEpochMillis, pgNumbers, pgTexts } from './pg-arrays';
 
 describe('pg array literals', () => {
   it('writes numbers, with NULL for missing ones', () => {
@@ -10,6 +10,19 @@ describe('pg array literals', () => {
   it('refuses values PostgreSQL would store as NaN or Infinity', () => {
     expect(() => pgNumbers([1, Number.NaN])).toThrow(RangeError);
     expect(() => pgNumbers([Number.POSITIVE_INFINITY])).toThrow(RangeError);
+  });
+
+  it('passes decimal strings through exactly, next to numbers and NULLs', () => {
+    expect(pgDecimals(['97216.01000000', 2.5, null, '-1e-8', '0.000000001234567890123'])).toBe(
+      '{97216.01000000,2.5,NULL,-1e-8,0.000000001234567890123}',
+    );
+  });
+
+  it('refuses strings that are not decimal literals, so none can break out of its element', () => {
+    for (const bad of ['1,2', '1}', '{1}', 'NaN', 'Infinity', '', ' 1', 'NULL']) {
+      expect(() => pgDecimals([bad])).toThrow(RangeError);
+    }
+    expect(() => pgDecimals([Number.NaN])).toThrow(RangeError);
   });
 
   it('writes instants as epoch milliseconds', () => {

@@ -19,6 +19,25 @@ export function pgNumbers(values: readonly (number | null | undefined)[]): strin
   return `{${values.map((value) => (value === null || value === undefined ? 'NULL' : value)).join(',')}}`;
 }
 
+/** A decimal literal as PostgreSQL's numeric input reads it (what providers send as strings). */
+const DECIMAL = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
+/**
+ * Numeric values given as numbers or as decimal strings. Strings are passed through as they
+ * are (a provider's "0.01634790" is stored exactly, without a round trip through a double,
+ * and without the cost of formatting one); anything that is not a decimal literal throws.
+ */
+export function pgDecimals(values: readonly (number | string | null | undefined)[]): string {
+  let hasNulls = false;
+  for (const value of values) {
+    if (value === null || value === undefined) hasNulls = true;
+    else if (typeof value === 'number') assertFinite(value);
+    else if (!DECIMAL.test(value)) throw new RangeError(`not a decimal number: '${value}'`);
+  }
+  if (!hasNulls) return `{${values.join(',')}}`;
+  return `{${values.map((value) => (value === null || value === undefined ? 'NULL' : value)).join(',')}}`;
+}
+
 /**
  * Instants as epoch milliseconds, for `to_timestamp(ms / 1000.0)` in SQL: formatting
  * ISO strings (toISOString) was the slowest part of serialising a candle batch.

@@ -181,16 +181,18 @@ export class IngestionRepository implements BeforeApplicationShutdown {
   }
 
   /**
-   * Stores a payload as fetched. An identical payload (same source and checksum) is kept
-   * once; returns whether this one was new.
+   * Stores a payload as fetched: the response text when the caller has it (stored and
+   * checksummed as received, not serialised again), else the parsed payload. An identical
+   * payload (same source and checksum) is kept once; returns whether this one was new.
    */
   async storeRawPayload(
     source: string,
     fetchedAt: Date,
     payload: unknown,
     runId: string,
+    text?: string,
   ): Promise<boolean> {
-    const json = JSON.stringify(payload);
+    const json = text ?? JSON.stringify(payload);
     const checksum = createHash('sha256').update(json).digest('hex');
     // Its own commit, before anything is normalised: kept even if the rest of the run fails.
     const rows = await this.dataSource.transaction(async (manager) => {

@@ -1,21 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { pgBooleans, pgEpochMillis, pgNumbers, pgTexts } from '../database/pg-arrays';
+import { pgBooleans, pgDecimals, pgEpochMillis, pgNumbers, pgTexts } from '../database/pg-arrays';
 import { BUCKET_ORIGIN, TIMEFRAME_MS, candleSourceOf, type Timeframe } from './timeframe';
 
-/** A 1-minute candle as ingestion writes it. */
+/** A number, or a decimal string as a provider sent it (stored exactly as written). */
+export type Decimal = number | string;
+
+/**
+ * A 1-minute candle as ingestion writes it. The volume-weighted average price is derived
+ * in the database (quote volume / volume, exact in numeric; null without volume).
+ */
 export interface CandleWrite {
   assetId: number;
   openTime: Date;
   source: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  quoteVolume?: number | null;
+  open: Decimal;
+  high: Decimal;
+  low: Decimal;
+  close: Decimal;
+  volume: Decimal;
+  quoteVolume?: Decimal | null;
   tradeCount?: number;
-  vwap?: number | null;
   isClosed?: boolean;
 }
 
@@ -35,10 +40,10 @@ export interface CandleRow {
 const UPSERT_CANDLES_SQL = `
   WITH written AS (
     INSERT INTO candles (asset_id, open_time, source, open, high, low, close, volume, quote_volume, trade_count, vwap, is_closed)
-    SELECT a, to_timestamp(t / 1000.0), s, o, h, l, c, v, qv, tc, vw, ic
+    SELECT a, to_timestamp(t / 1000.0), s, o, h, l, c, v, qv, tc, qv / NULLIF(v, 0), ic
     FROM UNNEST($1::integer[], $2::float8[], $3::varchar[], $4::numeric[], $5::numeric[], $6::numeric[],
-                $7::numeric[], $8::numeric[], $9::numeric[], $10::integer[], $11::numeric[], $12::boolean[])
-         AS u(a, t, s, o, h, l, c, v, qv, tc, vw, ic)
+                $7::numeric[], $8::numeric[], $9::numeric[], $10::integer[], $11::boolean[])
+         AS u(a, t, s, o, h, l, c, v, qv, tc, ic)
     ON CONFLICT (asset_id, open_time, source) DO UPDATE SET
       open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
       volume = EXCLUDED.volume, quote_volume = EXCLUDED.quote_volume, trade_count = EXCLUDED.trade_count,
@@ -100,14 +105,13 @@ export class CandlesRepository {
         pgNumbers(rows.map((r) => r.assetId)),
         pgEpochMillis(rows.map((r) => r.openTime)),
         pgTexts(rows.map((r) => r.source)),
-        pgNumbers(rows.map((r) => r.open)),
-        pgNumbers(rows.map((r) => r.high)),
-        pgNumbers(rows.map((r) => r.low)),
-        pgNumbers(rows.map((r) => r.close)),
-        pgNumbers(rows.map((r) => r.volume)),
-        pgNumbers(rows.map((r) => r.quoteVolume)),
+        pgDecimals(rows.map((r) => r.open)),
+        pgDecimals(rows.map((r) => r.high)),
+        pgDecimals(rows.map((r) => r.low)),
+        pgDecimals(rows.map((r) => r.close)),
+        pgDecimals(rows.map((r) => r.volume)),
+        pgDecimals(rows.map((r) => r.quoteVolume)),
         pgNumbers(rows.map((r) => r.tradeCount ?? 0)),
-        pgNumbers(rows.map((r) => r.vwap)),
         pgBooleans(rows.map((r) => r.isClosed ?? true)),
       ]);
       let first = Infinity;

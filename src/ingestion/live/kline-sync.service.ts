@@ -18,7 +18,11 @@ const MAX_PAGES_PER_SYMBOL = 10;
 /** A whole catch-up (every symbol, every page) never takes longer than this. */
 const RUN_TIMEOUT_MS = 120_000;
 export const KLINES_JOB = 'klines';
-const ROWS_PER_TRANSACTION = 5_000;
+/**
+ * Rows per transaction: 10 pages, one transaction per symbol and run. Fewer roll-up
+ * refreshes and checkpoint writes: 99-106k rows/s in bench:ingest, against 73-94k with 5,000.
+ */
+const ROWS_PER_TRANSACTION = 10_000;
 /** Symbols caught up at once: fetching one overlaps writing another. */
 const CONCURRENCY = 2;
 
@@ -132,7 +136,13 @@ export class KlineSyncService {
       try {
         for (let page = 0; page < MAX_PAGES_PER_SYMBOL; page++) {
           const fetched = await this.binance.fetchKlines(symbol, start, signal);
-          await this.runs.storeRawPayload(this.binance.name, new Date(), fetched.payload, runId);
+          await this.runs.storeRawPayload(
+            this.binance.name,
+            new Date(),
+            fetched.payload,
+            runId,
+            fetched.text,
+          );
           outcome.fetched += fetched.payload.length;
           outcome.rejected.push(...fetched.rejected);
           const klines = fetched.klines.filter((k) => k.openTime >= start);
@@ -181,7 +191,6 @@ export class KlineSyncService {
           volume: k.volume,
           quoteVolume: k.quoteVolume,
           tradeCount: k.tradeCount,
-          vwap: k.volume > 0 ? k.quoteVolume / k.volume : null,
           isClosed: k.closeTime < now,
         })),
         manager,
@@ -200,11 +209,11 @@ export class KlineSyncService {
       symbol,
       timeframe: '1m',
       openTime: newest.openTime,
-      open: newest.open,
-      high: newest.high,
-      low: newest.low,
-      close: newest.close,
-      volume: newest.volume,
+      open: Number(newest.open),
+      high: Number(newest.high),
+      low: Number(newest.low),
+      close: Number(newest.close),
+      volume: Number(newest.volume),
       isClosed: newest.closeTime < now,
       source: this.binance.name,
     };

@@ -113,7 +113,6 @@ export class LiveFeed {
           volume: c.volume,
           quoteVolume: c.quoteVolume,
           tradeCount: c.tradeCount,
-          vwap: c.volume > 0 ? c.quoteVolume / c.volume : null,
           isClosed: c.isClosed,
         })),
         manager,

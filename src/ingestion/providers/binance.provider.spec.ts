@@ -1,4 +1,4 @@
-import { RequestWeightBudget, decimal } from './binance.provider';
+import { RequestWeightBudget, decimal, parseKline } from './binance.provider';
 
 describe(RequestWeightBudget.name, () => {
   beforeEach(() => {
@@ -55,5 +55,59 @@ describe(decimal.name, () => {
 
   it.each([['abc'], [''], ['1,5'], [null], [Number.NaN], [{}]])('rejects %p', (input) => {
     expect(decimal(input)).toBeNull();
+  });
+});
+
+describe(parseKline.name, () => {
+  // As documented for GET /api/v3/klines: open time, open, high, low, close, volume, close
+  // time, quote asset volume, number of trades, taker buy base, taker buy quote, ignore.
+  const row = (): unknown[] => [
+    1764547200000,
+    '97216.01000000',
+    '97300.00000000',
+    '97100.50000000',
+    '97250.00000000',
+    '12.34567000',
+    1764547259999,
+    '1200567.89000000',
+    1523,
+    '6.10000000',
+    '593000.00000000',
+    '0',
+  ];
+
+  it('keeps prices and volumes as the exact decimal strings Binance sent', () => {
+    expect(parseKline(row())).toEqual({
+      openTime: 1764547200000,
+      closeTime: 1764547259999,
+      open: '97216.01000000',
+      high: '97300.00000000',
+      low: '97100.50000000',
+      close: '97250.00000000',
+      volume: '12.34567000',
+      quoteVolume: '1200567.89000000',
+      tradeCount: 1523,
+    });
+  });
+
+  it('names a retyped or missing column as schema drift', () => {
+    const retyped = row();
+    retyped[1] = 97216.01;
+
+    expect(parseKline(retyped)).toBe('schema drift: field 1 is number, expected string');
+    expect(parseKline(row().slice(0, 6))).toBe(
+      'schema drift: field 6 is missing; field 7 is missing; field 8 is missing',
+    );
+    expect(parseKline({ open: '1' })).toBe('schema drift: not an array');
+  });
+
+  it('rejects a null or non-numeric price', () => {
+    const withNull = row();
+    withNull[4] = null;
+    const notNumeric = row();
+    notNumeric[2] = '97,300.00';
+
+    expect(parseKline(withNull)).toBe('a time, price or volume is missing (null)');
+    expect(parseKline(notNumeric)).toBe('a price or volume is not a number');
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { assetName } from '../known-assets';
-import { sleep } from './http-client';
+import { sleep, type RequestHooks } from './http-client';
 import { HttpListingProvider } from './http-listing-provider';
 import { normaliseListing, shapeProblems, type JsonType } from './listing-normaliser';
 import type { FetchedPayload, NormalisedBatch, RejectedRecord } from './market-data-provider';
@@ -33,23 +33,29 @@ function tickerWeight(symbols: number): number {
   return symbols <= 100 ? 40 : 80;
 }
 
+const DECIMAL_STRING = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
 /** A decimal string (or number) to a finite number; null otherwise. */
 export function decimal(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value !== 'string' || !/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(value)) return null;
+  if (typeof value !== 'string' || !DECIMAL_STRING.test(value)) return null;
   return Number(value);
 }
 
-/** A 1-minute kline as Binance reports it, parsed. */
+/**
+ * A 1-minute kline as Binance reports it, checked. Prices and volumes stay the decimal
+ * strings Binance sent: they are stored exactly as written, and a catch-up of millions of
+ * rows does not parse and re-format every one of them.
+ */
 export interface Kline {
   openTime: number;
   closeTime: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  quoteVolume: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+  quoteVolume: string;
   tradeCount: number;
 }
 
@@ -154,14 +160,14 @@ export class BinanceProvider extends HttpListingProvider {
     symbol: string,
     startTime: number,
     signal: AbortSignal,
-  ): Promise<{ payload: unknown[]; klines: Kline[]; rejected: RejectedRecord[] }> {
+  ): Promise<{ payload: unknown[]; text: string; klines: Kline[]; rejected: RejectedRecord[] }> {
     const url = this.url('/api/v3/klines', {
       symbol: `${symbol}${QUOTE}`,
       interval: '1m',
       startTime: String(startTime),
       limit: String(KLINES_PAGE_SIZE),
     });
-    const body = await this.get(url, KLINES_WEIGHT, signal);
+    const { body, text } = await this.http.getJsonText(url, {}, signal, this.hooks(KLINES_WEIGHT));
     if (!Array.isArray(body)) throw new Error('Binance GET /api/v3/klines: expected an array');
     const klines: Kline[] = [];
     const rejected: RejectedRecord[] = [];
@@ -171,7 +177,7 @@ export class BinanceProvider extends HttpListingProvider {
         rejected.push({ at: `${symbol} kline ${index}`, reason: kline });
       else klines.push(kline);
     });
-    return { payload: body, klines, rejected };
+    return { payload: body, text, klines, rejected };
   }
 
   private url(path: string, query: Record<string, string>): URL {
@@ -181,10 +187,15 @@ export class BinanceProvider extends HttpListingProvider {
   }
 
   private get(url: URL, weight: number, signal: AbortSignal): Promise<unknown> {
-    return this.http.getJson(url, {}, signal, {
+    return this.http.getJson(url, {}, signal, this.hooks(weight));
+  }
+
+  /** Every request spends its documented weight and reads back what the server counted. */
+  private hooks(weight: number): RequestHooks {
+    return {
       beforeAttempt: (s) => this.weight.take(weight, s),
       onHeaders: (headers) => this.weight.observe(headers),
-    });
+    };
   }
 }
 
@@ -201,32 +212,45 @@ const KLINE_COLUMNS: Record<string, JsonType> = {
   '8': 'number', // number of trades
 };
 
-function parseKline(row: unknown): Kline | string {
+/** One row of `GET /api/v3/klines`: the kline, or why it cannot be used. */
+export function parseKline(row: unknown): Kline | string {
   if (!Array.isArray(row)) return 'schema drift: not an array';
-  const problems = shapeProblems(row, KLINE_COLUMNS);
-  if (problems.length > 0) return `schema drift: ${problems.join('; ')}`;
-  const [open, high, low, close, volume, quoteVolume] = [1, 2, 3, 4, 5, 7].map((i) =>
-    decimal(row[i]),
-  );
+  // Checked by index, without the generic shape walk, for the millions of rows of a catch-up;
+  // the generic walk only runs to describe a row that is not as documented.
+  const openTime: unknown = row[0];
+  const closeTime: unknown = row[6];
+  const tradeCount: unknown = row[8];
+  const open: unknown = row[1];
+  const high: unknown = row[2];
+  const low: unknown = row[3];
+  const close: unknown = row[4];
+  const volume: unknown = row[5];
+  const quoteVolume: unknown = row[7];
   if (
-    open === null ||
-    high === null ||
-    low === null ||
-    close === null ||
-    volume === null ||
-    quoteVolume === null
+    typeof openTime !== 'number' ||
+    typeof closeTime !== 'number' ||
+    typeof tradeCount !== 'number' ||
+    typeof open !== 'string' ||
+    typeof high !== 'string' ||
+    typeof low !== 'string' ||
+    typeof close !== 'string' ||
+    typeof volume !== 'string' ||
+    typeof quoteVolume !== 'string'
+  ) {
+    const problems = shapeProblems(row, KLINE_COLUMNS);
+    return problems.length > 0
+      ? `schema drift: ${problems.join('; ')}`
+      : 'a time, price or volume is missing (null)';
+  }
+  if (
+    !DECIMAL_STRING.test(open) ||
+    !DECIMAL_STRING.test(high) ||
+    !DECIMAL_STRING.test(low) ||
+    !DECIMAL_STRING.test(close) ||
+    !DECIMAL_STRING.test(volume) ||
+    !DECIMAL_STRING.test(quoteVolume)
   ) {
     return 'a price or volume is not a number';
   }
-  return {
-    openTime: row[0] as number,
-    closeTime: row[6] as number,
-    open,
-    high,
-    low,
-    close,
-    volume,
-    quoteVolume,
-    tradeCount: row[8] as number,
-  };
+  return { openTime, closeTime, open, high, low, close, volume, quoteVolume, tradeCount };
 }

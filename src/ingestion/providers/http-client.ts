@@ -169,11 +169,21 @@ export class ProviderHttpClient {
     signal: AbortSignal,
     hooks: RequestHooks = {},
   ): Promise<unknown> {
+    return (await this.getJsonText(url, headers, signal, hooks)).body;
+  }
+
+  /** As getJson, with the response text as received (what a raw payload stores). */
+  async getJsonText(
+    url: URL,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+    hooks: RequestHooks = {},
+  ): Promise<{ body: unknown; text: string }> {
     this.circuit.check();
     try {
-      const body = await this.getWithRetries(url, headers, signal, hooks);
+      const response = await this.getWithRetries(url, headers, signal, hooks);
       this.circuit.succeeded();
-      return body;
+      return response;
     } catch (error) {
       this.circuit.failed();
       throw error;
@@ -185,7 +195,7 @@ export class ProviderHttpClient {
     headers: Record<string, string>,
     signal: AbortSignal,
     hooks: RequestHooks,
-  ): Promise<unknown> {
+  ): Promise<{ body: unknown; text: string }> {
     const {
       provider,
       timeoutMs = 10_000,
@@ -228,7 +238,7 @@ export class ProviderHttpClient {
       if (response.ok) {
         const text = await readText(response, maxBodyBytes, call, timeoutMs);
         try {
-          return JSON.parse(text) as unknown;
+          return { body: JSON.parse(text) as unknown, text };
         } catch {
           throw new ProviderHttpError(`${call}: the response is not valid JSON`, response.status);
         }

@@ -129,8 +129,10 @@ export class KlineSyncService {
       let pending: Kline[] = [];
       const write = async () => {
         if (pending.length === 0) return;
-        const through = await this.store(symbol, pending, outcome);
-        if (through !== undefined) outcome.through = through;
+        const written = await this.store(symbol, pending);
+        outcome.created += written.created;
+        outcome.updated += written.updated;
+        if (written.through !== undefined) outcome.through = written.through;
         pending = [];
       };
       try {
@@ -163,23 +165,25 @@ export class KlineSyncService {
     return outcome;
   }
 
-  /** Pages of klines: candles and checkpoint in one transaction; then cache and bus. */
-  private async store(
+  /**
+   * Pages of klines (oldest first): candles and checkpoint in one transaction; then cache
+   * and bus. Returns the rows created and changed, and the newest closed minute stored.
+   */
+  async store(
     symbol: string,
     klines: Kline[],
-    outcome: SymbolOutcome,
-  ): Promise<number | undefined> {
+  ): Promise<{ created: number; updated: number; through?: number }> {
     const now = Date.now();
     const closed = klines.filter((k) => k.closeTime < now);
     const through = closed.length > 0 ? closed[closed.length - 1].openTime : undefined;
-    await this.dataSource.transaction(async (manager) => {
+    const counts = await this.dataSource.transaction(async (manager) => {
       await asynchronousCommit(manager);
       const tickers = await this.assets.findOrCreateTickers(
         [{ symbol, name: assetName(symbol), source: this.binance.name }],
         manager,
       );
       const assetId = tickers.get(symbol)!.id;
-      const counts = await this.candles.upsert(
+      const written = await this.candles.upsert(
         klines.map((k) => ({
           assetId,
           openTime: new Date(k.openTime),
@@ -195,13 +199,12 @@ export class KlineSyncService {
         })),
         manager,
       );
-      outcome.created += counts.created;
-      outcome.updated += counts.updated;
       if (through !== undefined) {
         await this.runs.saveCheckpoint(manager, this.binance.name, checkpointKey(symbol), {
           last_closed_open_time: through,
         });
       }
+      return written;
     });
     await this.cacheVersions.invalidateSymbols([symbol]);
     const newest = klines[klines.length - 1];
@@ -218,6 +221,6 @@ export class KlineSyncService {
       source: this.binance.name,
     };
     this.priceBus.publishCandles([event]);
-    return through;
+    return { ...counts, through };
   }
 }

@@ -581,6 +581,16 @@ describe('Market data API (e2e)', () => {
       expect(second.response.headers.get('x-response-time')).toMatch(/^\d+(\.\d+)?ms$/);
       expect(notModified.status).toBe(304);
       expect(await notModified.text()).toBe('');
+      for (const field of ['*', `"stale", ${etag}`, `W/${etag}`]) {
+        const response = await fetch(`${sut.baseUrl}${path}`, {
+          headers: { 'If-None-Match': field },
+        });
+        expect({ field, status: response.status }).toEqual({ field, status: 304 });
+      }
+      const changed = await fetch(`${sut.baseUrl}${path}`, {
+        headers: { 'If-None-Match': '"stale"' },
+      });
+      expect(changed.status).toBe(200);
 
       await seed.assets([anAsset({ symbol: 'DOGE', name: 'Dogecoin', currentPrice: 0.5 })]);
       const stillCached = await get<{ current_price: number }>(path);

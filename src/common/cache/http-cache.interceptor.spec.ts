@@ -1,4 +1,4 @@
-import { decodeEntry, encodeEntry } from './http-cache.interceptor';
+import { decodeEntry, encodeEntry, matchesIfNoneMatch } from './http-cache.interceptor';
 
 describe('cached response entries', () => {
   const entry = {
@@ -18,4 +18,26 @@ describe('cached response entries', () => {
     expect(decodeEntry('"abc"\nnot-a-number\n{}\n{}')).toBeUndefined();
     expect(decodeEntry('"abc"\n1\n{broken\n{}')).toBeUndefined();
   });
+});
+
+describe(matchesIfNoneMatch.name, () => {
+  const etag = '"q1w2e3"';
+
+  it.each([
+    ['"q1w2e3"'],
+    ['*'],
+    [' * '],
+    ['"other", "q1w2e3"'],
+    ['W/"q1w2e3"'],
+    ['"a",W/"q1w2e3" , "b"'],
+  ])('matches %p', (field) => {
+    expect(matchesIfNoneMatch(field, etag)).toBe(true);
+  });
+
+  it.each([[undefined], [''], ['"other"'], ['q1w2e3'], ['"q1w2e3"x'], ['**']])(
+    'does not match %p',
+    (field) => {
+      expect(matchesIfNoneMatch(field, etag)).toBe(false);
+    },
+  );
 });

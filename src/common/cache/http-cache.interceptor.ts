@@ -65,6 +65,18 @@ function normalisedQuery(query: unknown): string {
 }
 
 /**
+ * Whether an `If-None-Match` field matches the current ETag (RFC 9110 §13.1.2): `*`
+ * matches any current representation; otherwise any listed tag, compared weakly (a `W/`
+ * prefix on either side is ignored).
+ */
+export function matchesIfNoneMatch(field: string | undefined, etag: string): boolean {
+  if (!field) return false;
+  if (field.trim() === '*') return true;
+  const opaque = etag.replace(/^W\//, '');
+  return field.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === opaque);
+}
+
+/**
  * Read-through cache for GET routes marked with @CacheResponse: keyed by route, path
  * parameters and normalised query, plus the generation of what the response depends on
  * (see CacheVersionsService). Adds X-Cache, ETag (If-None-Match → 304) and a Cache-Control
@@ -159,7 +171,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       .header('x-cache', outcome)
       .header('etag', entry.etag)
       .header('cache-control', `public, max-age=${secondsLeft}`);
-    if (request.headers['if-none-match'] === entry.etag) {
+    if (matchesIfNoneMatch(request.headers['if-none-match'], entry.etag)) {
       void reply.status(304);
       return undefined;
     }

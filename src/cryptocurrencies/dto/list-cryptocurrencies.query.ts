@@ -34,6 +34,7 @@ export class ListCryptocurrenciesQuery {
   @ApiPropertyOptional({
     description: 'Symbol or name substring (case-insensitive)',
     example: 'bit',
+    maxLength: 50,
   })
   @IsOptional()
   @IsString()
@@ -43,13 +44,18 @@ export class ListCryptocurrenciesQuery {
   @ApiPropertyOptional({
     description: 'Alias of search, kept for existing clients',
     example: 'BTC',
+    maxLength: 50,
   })
   @IsOptional()
   @IsString()
   @MaxLength(50)
   symbol_filter?: string;
 
-  @ApiPropertyOptional({ description: 'Comma-separated symbols', example: 'BTC,ETH' })
+  @ApiPropertyOptional({
+    description: 'Comma-separated symbols: at most 100, each 1–20 letters or digits (any case)',
+    example: 'BTC,ETH',
+    type: String,
+  })
   @IsOptional()
   @Transform(toSymbolList)
   @ArrayMaxSize(100)

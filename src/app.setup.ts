@@ -115,7 +115,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
   app.enableCors({
     origin: config.http.corsOrigins === '*' ? '*' : config.http.corsOrigins,
-    exposedHeaders: EXPOSED_HEADERS,
+    exposedHeaders: EXPOSED_HEADERS.join(', '), // joined once, not on every response
     maxAge: 600,
     // An OPTIONS request that is not a preflight gets the CORS headers and a 204, not the
     // plugin's 400 text/plain.

@@ -35,6 +35,33 @@ type WithClient = FastifyRequest & { [CLIENT]?: RateLimitClient };
 export const rateLimitClientOf = (request: FastifyRequest): RateLimitClient | undefined =>
   (request as WithClient)[CLIENT];
 
+/**
+ * The Reflector the throttler guard reads route metadata with (skip, limit, ttl, tracker
+ * and key overrides, per throttler: ten lookups a request), remembering each answer: route
+ * metadata is fixed once the application is built.
+ */
+export class MemoizedReflector extends Reflector {
+  private readonly answers = new WeakMap<object, Map<object, Map<unknown, unknown>>>();
+
+  override getAllAndOverride<TResult = unknown, TKey = unknown>(
+    metadataKey: TKey,
+    targets: Parameters<Reflector['getAll']>[1],
+  ): TResult {
+    const [handler, classRef] = targets;
+    if (targets.length !== 2 || !handler || !classRef) {
+      return super.getAllAndOverride<TResult, TKey>(metadataKey, targets);
+    }
+    let byClass = this.answers.get(handler);
+    if (!byClass) this.answers.set(handler, (byClass = new Map<object, Map<unknown, unknown>>()));
+    let byKey = byClass.get(classRef);
+    if (!byKey) byClass.set(classRef, (byKey = new Map<unknown, unknown>()));
+    if (!byKey.has(metadataKey)) {
+      byKey.set(metadataKey, super.getAllAndOverride<TResult, TKey>(metadataKey, targets));
+    }
+    return byKey.get(metadataKey) as TResult;
+  }
+}
+
 const IDENTITY_CACHE_MS = 60_000;
 const IDENTITY_CACHE_MAX = 10_000;
 
@@ -53,10 +80,9 @@ export class RateLimitGuard extends ThrottlerGuard {
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
   ) {
-    super(options, storage, reflector);
+    super(options, storage, new MemoizedReflector());
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {

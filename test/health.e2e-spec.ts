@@ -119,6 +119,14 @@ describe('Health (e2e)', () => {
       for (const path of ['/', '/health/live', '/health/ready', '/docs-json', '/metrics']) {
         expect((await fetch(`${sut.baseUrl}${path}`)).status).toBe(200);
       }
+      // The latest price and the rate limiter go to Redis first: without it the price read
+      // falls back to PostgreSQL (here: no such asset, so 404) instead of failing or hanging.
+      const started = Date.now();
+      const prices = await Promise.all(
+        Array.from({ length: 5 }, () => fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/NOPE/price`)),
+      );
+      expect(prices.map((response) => response.status)).toEqual([404, 404, 404, 404, 404]);
+      expect(Date.now() - started).toBeLessThan(2_500);
 
       await proxy.start();
       const healed = await eventually(

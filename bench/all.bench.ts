@@ -80,6 +80,15 @@ function readSection(r: ReadResults): Section {
         reference: { name: 'bare + limiter', value: rps(r.bareLimited) },
       },
       {
+        ...vsBare(r.bareNest, false),
+        name: 'bare price route as the only controller of an empty Nest app (Fastify adapter)',
+      },
+      {
+        ...vsBare(r.service.price, false),
+        name: 'price read, against that bare Nest route',
+        reference: { name: 'bare Nest', value: rps(r.bareNest) },
+      },
+      {
         ...vsBare(r.service.listingHot, true),
         reference: { name: 'bare, same bytes', value: rps(r.bareListing) },
       },
@@ -95,9 +104,13 @@ function readSection(r: ReadResults): Section {
         'the very bytes of the same cached answer from Redis (copied from the service before the run); the ' +
         'cold rows, which query PostgreSQL, are compared with the small price route and are informational.',
       'Target ≥ 0.6 of bare applies to the cached reads.',
+      'The bare Nest route (`bench/support/bare-nest-server.ts`) separates what Nest itself costs from ' +
+        'what the service adds on every request: rate limiting (Redis leases, five headers), security, ' +
+        'CORS, request-id and response-time headers, validation pipes, request logger, metrics.',
       failedRequests([
         r.bare,
         r.bareLimited,
+        r.bareNest,
         r.bareListing,
         r.bareOhlc,
         ...Object.values(r.service),

@@ -1,5 +1,6 @@
 // npm run bench:read — cached and uncached reads of the service against a bare Fastify +
-// ioredis route reading the same Redis key, measured in the same run (server mode).
+// ioredis route reading the same Redis key, measured in the same run (server mode), and the
+// same route as the only controller of an empty Nest app (what Nest itself costs).
 // `-- --express` adds the same AppModule on Nest's Express adapter, `-- --embedded` the
 // service on its embedded PGlite database; `npm run bench` imports `measureReads`.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -48,6 +49,8 @@ export interface ReadResults {
   /** The bare route serving the very bytes of the service's cached listing and OHLC. */
   bareListing: RouteResult;
   bareOhlc: RouteResult;
+  /** The bare price route as the only controller of an empty Nest app on the Fastify adapter. */
+  bareNest: RouteResult;
   service: Record<ServiceRoute, RouteResult>;
   express?: Record<'price' | 'listingHot' | 'ohlcHot', RouteResult>;
   embedded?: Record<'price' | 'listingCold' | 'ohlcCold', RouteResult>;
@@ -210,6 +213,27 @@ export async function measureReads(options: ReadOptions): Promise<ReadResults> {
     } finally {
       await bare.stop();
     }
+    const bareNest = await startServer(
+      { REDIS_URL, BARE_KEY: seeder.keys.latestPrice('BTC') },
+      join(DIST, 'bench', 'support', 'bare-nest-server.js'),
+      '/price',
+    );
+    let nest;
+    try {
+      nest = await measureRoutes(
+        bareNest.url,
+        {
+          bareNest: {
+            name: 'bare Nest (Fastify adapter, no guard/pipe/hook) + ioredis GET',
+            path: '/price',
+          },
+        },
+        options,
+        '',
+      );
+    } finally {
+      await bareNest.stop();
+    }
     const service = await startServer(env);
     let measured;
     try {
@@ -217,7 +241,7 @@ export async function measureReads(options: ReadOptions): Promise<ReadResults> {
     } finally {
       await service.stop();
     }
-    const results: ReadResults = { ...references, service: measured };
+    const results: ReadResults = { ...references, ...nest, service: measured };
     if (options.express) {
       const express = await startServer(env, join(DIST, 'bench', 'support', 'express-server.js'));
       try {
@@ -254,6 +278,7 @@ async function main(): Promise<void> {
     results.bareLimited,
     results.bareListing,
     results.bareOhlc,
+    results.bareNest,
     ...Object.values(results.service),
     ...Object.values(results.express ?? {}),
     ...Object.values(results.embedded ?? {}),
@@ -277,6 +302,7 @@ async function main(): Promise<void> {
   console.log(
     `\nprice read: ${fmt(ratio, 2)} of bare Fastify (target ≥ 0.60) ${ratio >= 0.6 ? 'PASS' : 'MISS'}; ` +
       `${fmt(price.rps.median / results.bareLimited.summary.rps.median, 2)} of bare Fastify with the same rate-limit step; ` +
+      `${fmt(price.rps.median / results.bareNest.summary.rps.median, 2)} of bare Nest (bare Nest: ${fmt(results.bareNest.summary.rps.median / reference, 2)} of bare Fastify); ` +
       `p99 ${fmt(price.p99.median, 1)} ms (target < 25) ${price.p99.median < 25 ? 'PASS' : 'MISS'}`,
   );
 }

@@ -1,15 +1,20 @@
 // A server for sentiment.bench.ts to load, run in its own process so it gets a core of its own:
-// `bare` is plain Fastify calling the analyzer, `nest` is the real application. It listens on
+// `bare` is plain Fastify calling the analyzer, `bare-nest` the same handler as the only
+// controller of an empty Nest app (no guard, pipe, hook or logger: what Nest itself costs),
+// `nest` is the real application. It listens on
 // 127.0.0.1 at a free port, sends the endpoint's URL to the parent, and exits when the parent says so or
 // goes away.
 import 'reflect-metadata';
+import { BadRequestException, Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify from 'fastify';
 import { createApp } from '../src/app.setup';
 import { loadAppConfig } from '../src/config/app-config';
 import { loadCryptoLexicon } from '../src/sentiment/lexicon/lexicon';
 import { SentimentAnalyzer } from '../src/sentiment/sentiment-analyzer';
 
-export type BenchTarget = 'bare' | 'nest';
+export type BenchTarget = 'bare' | 'bare-nest' | 'nest';
 const ROUTE = '/api/v1/sentiment/analyze';
 
 async function startBare(): Promise<{ url: string; close: () => Promise<void> }> {
@@ -24,6 +29,29 @@ async function startBare(): Promise<{ url: string; close: () => Promise<void> }>
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url, close: () => app.close() };
+}
+
+async function startBareNest(): Promise<{ url: string; close: () => Promise<void> }> {
+  const analyzer = new SentimentAnalyzer(loadCryptoLexicon());
+  @Controller()
+  class AnalyzeController {
+    @Post(ROUTE)
+    @HttpCode(200)
+    analyze(@Body() body: { text?: unknown } | null): ReturnType<SentimentAnalyzer['analyze']> {
+      const text = body?.text;
+      if (typeof text !== 'string' || text.trim() === '' || text.length > 5_000) {
+        throw new BadRequestException('text must be a non-blank string');
+      }
+      return analyzer.analyze(text);
+    }
+  }
+  @Module({ controllers: [AnalyzeController] })
+  class BareModule {}
+  const app = await NestFactory.create<NestFastifyApplication>(BareModule, new FastifyAdapter(), {
+    logger: false,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), close: () => app.close() };
 }
 
 async function startNest(): Promise<{ url: string; close: () => Promise<void> }> {
@@ -45,7 +73,12 @@ async function startNest(): Promise<{ url: string; close: () => Promise<void> }>
 
 async function main(): Promise<void> {
   const target = process.argv[2] as BenchTarget;
-  const server = target === 'nest' ? await startNest() : await startBare();
+  const server =
+    target === 'nest'
+      ? await startNest()
+      : target === 'bare-nest'
+        ? await startBareNest()
+        : await startBare();
   const stop = (): void => {
     void server.close().finally(() => process.exit(0));
   };

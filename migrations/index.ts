@@ -7,6 +7,7 @@ import { CreateIdempotencyKeys1795336959354 } from './1795336959354-CreateIdempo
 import { AddStreamTrigger1795900000000 } from './1795900000000-AddStreamTrigger';
 import { CandlesWithoutRowForeignKeys1796152448606 } from './1796152448606-CandlesWithoutRowForeignKeys';
 import { RawPayloadsLz41796500000000 } from './1796500000000-RawPayloadsLz4';
+import { IdempotencyResponseAsWritten1796600000000 } from './1796600000000-IdempotencyResponseAsWritten';
 
 export const MIGRATIONS = [
   CreateApiKeys1795329449997,
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AddStreamTrigger1795900000000,
   CandlesWithoutRowForeignKeys1796152448606,
   RawPayloadsLz41796500000000,
+  IdempotencyResponseAsWritten1796600000000,
 ];

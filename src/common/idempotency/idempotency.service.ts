@@ -49,7 +49,7 @@ export class IdempotencyService {
     try {
       const response = await operation();
       await this.dataSource.query(
-        `UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_body = $4::jsonb
+        `UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_body = $4::json
          WHERE scope = $1 AND key = $2`,
         [scope, key, response.status, JSON.stringify(response.body)],
       );

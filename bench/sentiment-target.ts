@@ -1,9 +1,8 @@
 // A server for sentiment.bench.ts to load, run in its own process so it gets a core of its own:
 // `bare` is plain Fastify calling the analyzer, `bare-nest` the same handler as the only
 // controller of an empty Nest app (no guard, pipe, hook or logger: what Nest itself costs),
-// `nest` is the real application. It listens on
-// 127.0.0.1 at a free port, sends the endpoint's URL to the parent, and exits when the parent says so or
-// goes away.
+// `nest` is the real application. It listens on 127.0.0.1 at a free port, sends the
+// endpoint's URL to the parent, and exits when the parent says so or goes away.
 import 'reflect-metadata';
 import { BadRequestException, Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

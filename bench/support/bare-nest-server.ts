@@ -8,6 +8,7 @@ import { Controller, Get, Module, NotFoundException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
+import { serveUntilSignal } from './bare-lifecycle';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const key = process.env.BARE_KEY ?? 'missing';
@@ -30,18 +31,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(BareModule, new FastifyAdapter(), {
     logger: false,
   });
-  await app.listen({
-    port: Number(process.env.PORT ?? 0),
-    host: process.env.HOST ?? '127.0.0.1',
-  });
-  console.log(`listening on ${await app.getUrl()}`);
-  const close = () =>
-    void app
-      .close()
-      .then(() => redis.quit())
-      .then(() => process.exit(0));
-  process.once('SIGTERM', close);
-  process.once('SIGINT', close);
+  await serveUntilSignal(app, redis);
 }
 
 void main();

@@ -2,6 +2,7 @@
 // no framework on top. Started as its own process, like the service.
 import Fastify from 'fastify';
 import Redis from 'ioredis';
+import { serveUntilSignal } from './bare-lifecycle';
 import { INCREMENT_SCRIPT } from '../../src/common/rate-limit/redis-throttler.storage';
 
 async function main(): Promise<void> {
@@ -36,18 +37,7 @@ async function main(): Promise<void> {
     if (!body) return reply.status(404).send({ error: 'not found' });
     return reply.type('application/json; charset=utf-8').send(body);
   });
-  const url = await app.listen({
-    port: Number(process.env.PORT ?? 0),
-    host: process.env.HOST ?? '127.0.0.1',
-  });
-  console.log(`listening on ${url}`);
-  const close = () =>
-    void app
-      .close()
-      .then(() => redis.quit())
-      .then(() => process.exit(0));
-  process.once('SIGTERM', close);
-  process.once('SIGINT', close);
+  await serveUntilSignal(app, redis);
 }
 
 void main();

@@ -1,4 +1,4 @@
-// The environment contract (ARCHITECTURE.md, "Configuration contract"): every variable the
+// The environment contract (docs/architecture.md, "Configuration contract"): every variable the
 // service reads, with its default and its validation rule. Validated once at boot.
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';

@@ -1,4 +1,4 @@
-// The real-time protocol (ARCHITECTURE.md, "Real-time surface"): every message the server
+// The real-time protocol (docs/architecture.md, "Real-time surface"): every message the server
 // sends and every message a client may send, typed once for the Socket.IO gateway and the
 // plain-WebSocket bridge, which speak the same payloads.
 import type { ErrorCode } from '../common/errors/error-code';

@@ -4,7 +4,7 @@ import type { FieldError } from './app.exception';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
-/** RFC 9457 problem details, with the members ARCHITECTURE.md adds (`error`, `code`, ids). */
+/** RFC 9457 problem details, with the members docs/architecture.md adds (`error`, `code`, ids). */
 export interface ProblemDetails {
   type: string;
   title: string;

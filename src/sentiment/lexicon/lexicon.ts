@@ -6,7 +6,7 @@ import generalEmoji from 'sentiment/build/emoji.json';
 import { TokenKind, tokenize } from '../text-tokenizer';
 import cryptoLexiconJson from './crypto-lexicon.json';
 
-/** The crypto layer as written in crypto-lexicon.json (see README, section Sentiment). */
+/** The crypto layer as written in crypto-lexicon.json (see docs/sentiment.md). */
 export interface CryptoLexicon {
   terms: Record<string, number>;
   moves: Record<string, number>;

@@ -56,6 +56,43 @@ describe('HTTP surface (e2e)', () => {
     expect(document.components.schemas).toHaveProperty('ProblemDetailsDto');
   });
 
+  it('documents every error status with an example of that status', async () => {
+    const document = (await (await get('/docs-json')).json()) as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          { responses: Record<string, { content?: Record<string, { example?: unknown }> }> }
+        >
+      >;
+    };
+
+    const examples = Object.values(document.paths).flatMap((operations) =>
+      Object.values(operations).flatMap(({ responses }) =>
+        Object.entries(responses)
+          .filter(
+            ([status, response]) =>
+              /^\d+$/.test(status) && response.content?.['application/problem+json'],
+          )
+          .map(([status, response]) => ({
+            status: Number(status),
+            example: response.content?.['application/problem+json']?.example as
+              { status: number; title: string } | undefined,
+          })),
+      ),
+    );
+
+    expect(examples.length).toBeGreaterThan(20);
+    for (const { status, example } of examples) {
+      expect({ status, exampleStatus: example?.status }).toEqual({ status, exampleStatus: status });
+    }
+    const price = document.paths['/api/v1/cryptocurrencies/{symbol}/price'].get.responses['404'];
+    expect(price.content?.['application/problem+json']?.example).toMatchObject({
+      status: 404,
+      detail: "Cryptocurrency with symbol 'XYZ' not found",
+    });
+  });
+
   it('answers unknown routes with a 404 problem document carrying the request id', async () => {
     const response = await get('/nope?x=1');
     const body = (await response.json()) as Record<string, unknown>;

@@ -564,6 +564,28 @@ describe('Market data API (e2e)', () => {
       expect(body.indicators.bollinger.at(-1)!.upper).toBeGreaterThan(528);
     });
 
+    it('says which indicators are short of candles, and how many they need', async () => {
+      // ETH has no candles at all; BTC 1h has 4 buckets (00:00–03:00 on DAY0).
+      const { body: eth } = await get<{
+        indicators: Record<string, unknown[]>;
+        warnings: unknown[];
+      }>(`/api/v1/cryptocurrencies/ETH/indicators?timeframe=1h&indicators=rsi`);
+      const { body: btc } = await get<{ warnings: { indicator: string }[] }>(
+        `/api/v1/cryptocurrencies/BTC/indicators?timeframe=1m&indicators=sma,macd&period=5&limit=3`,
+      );
+
+      expect(eth.indicators.rsi).toEqual([]);
+      expect(eth.warnings).toEqual([
+        {
+          indicator: 'rsi',
+          needed: 15,
+          available: 0,
+          message: 'rsi needs 15 candles of 1h for its first point, 0 available: no points',
+        },
+      ]);
+      expect(btc.warnings).toEqual([]);
+    });
+
     it.each([
       ['indicators=sma,vibes', 'indicators'],
       ['macd_fast=30&macd_slow=26', 'macd_fast'],

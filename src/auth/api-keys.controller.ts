@@ -49,7 +49,19 @@ export class ApiKeysController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Issue an API key (admin); the key is in this answer only' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  @ApiProblems(400, 401, 403, 409, 413, 415, 429, 503)
+  @ApiProblems(
+    400,
+    401,
+    403,
+    [
+      409,
+      "An active API key named 'dashboard-team' exists: revoke it first or choose another name",
+    ],
+    413,
+    415,
+    429,
+    503,
+  )
   async create(@Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
     const expiresAt = body.expires_at ? new Date(body.expires_at) : null;
     const { key, row } = await this.apiKeys.create(body.name, body.role, expiresAt);
@@ -71,7 +83,14 @@ export class ApiKeysController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Revoke an API key (admin): refused at once on every instance' })
   @ApiNoContentResponse({ description: 'Revoked' })
-  @ApiProblems(400, 401, 403, 404, 429, 503)
+  @ApiProblems(
+    400,
+    401,
+    403,
+    [404, "No active API key with id '2b1b7f0e-8d4e-4c1a-9f55-2a6c3b9d0e11'"],
+    429,
+    503,
+  )
   async revoke(@Param('id', uuid) id: string): Promise<void> {
     if (!(await this.apiKeys.revoke(id))) {
       throw AppException.notFound(`No active API key with id '${id}'`);

@@ -29,7 +29,7 @@ export class IngestionController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'One ingestion run, with rejected records and their reasons' })
   @ApiOkResponse({ type: IngestionRunDto })
-  @ApiProblems(400, 404)
+  @ApiProblems(400, [404, "Ingestion run '2b1b7f0e-8d4e-4c1a-9f55-2a6c3b9d0e11' not found"])
   async run(
     @Param(
       'id',

@@ -190,12 +190,28 @@ export class OhlcService {
         ),
     };
     const requested = query.indicators ?? [...INDICATORS];
-    return {
-      symbol,
-      timeframe,
-      params,
-      candles: candles.length,
-      indicators: Object.fromEntries(requested.map((name) => [name, compute[name]()])),
+    // Candles each indicator needs before its first point.
+    const needed: Record<IndicatorName, number> = {
+      sma: params.period,
+      ema: params.period,
+      bollinger: params.period,
+      rsi: params.rsi_period + 1,
+      macd: params.macd_slow + params.macd_signal - 1,
     };
+    const indicators = Object.fromEntries(requested.map((name) => [name, compute[name]()]));
+    const warnings = requested
+      .filter((name) => indicators[name].length < points)
+      .map((name) => ({
+        indicator: name,
+        needed: needed[name],
+        available: candles.length,
+        message:
+          `${name} needs ${needed[name]} candles of ${timeframe} for its first point, ` +
+          `${candles.length} available: ` +
+          (indicators[name].length === 0
+            ? 'no points'
+            : `${indicators[name].length} of the ${points} points asked for`),
+      }));
+    return { symbol, timeframe, params, candles: candles.length, indicators, warnings };
   }
 }

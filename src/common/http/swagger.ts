@@ -54,6 +54,7 @@ export function setupSwagger(app: INestApplication): OpenAPIObject {
     .addTag('cryptocurrencies', 'Assets: listing, filters, tops, details')
     .addTag('price-history', 'Snapshots, OHLCV candles, latest price, indicators')
     .addTag('ingestion', 'Ingestion runs and statistics')
+    .addTag('admin', 'API keys: issue, list and revoke (admin key)')
     .addTag('health', 'Liveness, readiness and per-dependency health')
     .addTag('metrics', 'Prometheus metrics')
     .addTag('sentiment', 'Market sentiment of text: Bullish, Bearish or Neutral, with the evidence')

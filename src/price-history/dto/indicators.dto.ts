@@ -109,6 +109,22 @@ export class IndicatorPointDto {
   lower?: number;
 }
 
+export class IndicatorWarningDto {
+  @ApiProperty({ enum: INDICATORS, example: 'rsi' })
+  indicator!: IndicatorName;
+
+  @ApiProperty({ example: 15, description: 'Candles needed for the first point' })
+  needed!: number;
+
+  @ApiProperty({ example: 8, description: 'Candles there were' })
+  available!: number;
+
+  @ApiProperty({
+    example: 'rsi needs 15 candles of 1h for its first point, 8 available: no points',
+  })
+  message!: string;
+}
+
 // The points are only referenced from `additionalProperties`: registered by hand, or the
 // document would refer to a schema it does not contain.
 @ApiExtraModels(IndicatorPointDto)
@@ -137,4 +153,11 @@ export class IndicatorsDto {
     },
   })
   indicators!: Partial<Record<IndicatorName, IndicatorPointDto[]>>;
+
+  @ApiProperty({
+    type: [IndicatorWarningDto],
+    description:
+      'Indicators with fewer points than asked for, and why (too few candles); empty when every indicator is complete',
+  })
+  warnings!: IndicatorWarningDto[];
 }

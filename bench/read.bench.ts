@@ -42,6 +42,8 @@ export interface RouteResult {
 }
 
 export type ServiceRoute = 'price' | 'listingHot' | 'listingCold' | 'ohlcHot' | 'ohlcCold';
+export type HotRoute = 'price' | 'listingHot' | 'ohlcHot';
+export type EncodedRoute = 'listingBr' | 'listingGzip' | 'ohlcBr' | 'ohlcGzip';
 
 export interface ReadResults {
   bare: RouteResult;
@@ -51,7 +53,13 @@ export interface ReadResults {
   bareOhlc: RouteResult;
   /** The bare price route as the only controller of an empty Nest app on the Fastify adapter. */
   bareNest: RouteResult;
+  /** What a team would build from Nest's docs (bench/support/textbook-server.ts). */
+  textbook: Record<HotRoute, RouteResult>;
   service: Record<ServiceRoute, RouteResult>;
+  /** The cached listing and OHLC asked for in br and gzip. */
+  encoded: Record<EncodedRoute, RouteResult>;
+  /** The cached listing and OHLC with the market simulator writing at its default rate. */
+  live: Record<'listingHot' | 'ohlcHot', RouteResult>;
   express?: Record<'price' | 'listingHot' | 'ohlcHot', RouteResult>;
   embedded?: Record<'price' | 'listingCold' | 'ohlcCold', RouteResult>;
 }
@@ -59,6 +67,7 @@ export interface ReadResults {
 interface Target {
   name: string;
   path: string | (() => string);
+  headers?: Record<string, string>;
 }
 
 const SERVICE_ROUTES: Record<ServiceRoute, Target> = {
@@ -85,6 +94,16 @@ const SERVICE_ROUTES: Record<ServiceRoute, Target> = {
   },
 };
 
+const ENCODED_ROUTES: Record<EncodedRoute, Target> = {
+  listingBr: { ...SERVICE_ROUTES.listingHot, headers: { 'accept-encoding': 'br' } },
+  listingGzip: { ...SERVICE_ROUTES.listingHot, headers: { 'accept-encoding': 'gzip' } },
+  ohlcBr: { ...SERVICE_ROUTES.ohlcHot, headers: { 'accept-encoding': 'br' } },
+  ohlcGzip: { ...SERVICE_ROUTES.ohlcHot, headers: { 'accept-encoding': 'gzip' } },
+};
+for (const [key, target] of Object.entries(ENCODED_ROUTES)) {
+  target.name = `${target.name}, Accept-Encoding: ${key.endsWith('Br') ? 'br' : 'gzip'}`;
+}
+
 /** 1,000 assets, 30 days of BTC 1-minute candles, a latest BTC price in Redis. */
 async function seedReadData(seeder: Seeder): Promise<void> {
   const { ids } = await seeder.assets.upsert(syntheticAssets(1_000));
@@ -104,7 +123,7 @@ async function measureRoutes<K extends string>(
 ): Promise<Record<K, RouteResult>> {
   const results = {} as Record<K, RouteResult>;
   for (const key of Object.keys(routes) as K[]) {
-    const { name, path } = routes[key];
+    const { name, path, headers } = routes[key];
     const url = typeof path === 'string' ? `${baseUrl}${path}` : baseUrl;
     const paths = typeof path === 'string' ? undefined : path;
     // Requests still queued when a run stops would eat into the next one (the embedded
@@ -114,7 +133,7 @@ async function measureRoutes<K extends string>(
         (response) => response.arrayBuffer(),
       );
     const measure = async (seconds: number) => {
-      const result = await load(url, { seconds, paths });
+      const result = await load(url, { seconds, paths, headers });
       await drain();
       return result;
     };
@@ -234,14 +253,53 @@ export async function measureReads(options: ReadOptions): Promise<ReadResults> {
     } finally {
       await bareNest.stop();
     }
+    const textbookServer = await startServer(
+      { REDIS_URL, BARE_KEY: seeder.keys.latestPrice('BTC'), BARE_BODY_PREFIX: bodyPrefix },
+      join(DIST, 'bench', 'support', 'textbook-server.js'),
+      '/api/v1/cryptocurrencies/BTC/price',
+    );
+    let textbook;
+    try {
+      const { price, listingHot, ohlcHot } = SERVICE_ROUTES;
+      textbook = await measureRoutes(
+        textbookServer.url,
+        { price, listingHot, ohlcHot },
+        options,
+        'textbook Nest: ',
+      );
+    } finally {
+      await textbookServer.stop();
+    }
     const service = await startServer(env);
-    let measured;
+    let measured, encoded;
     try {
       measured = await measureRoutes(service.url, SERVICE_ROUTES, options, '');
+      encoded = await measureRoutes(service.url, ENCODED_ROUTES, options, '');
     } finally {
       await service.stop();
     }
-    const results: ReadResults = { ...references, ...nest, service: measured };
+    // The same service with a live feed: the simulator writes and publishes every flush.
+    const liveService = await startServer({ ...env, MARKET_SIMULATOR: 'true' });
+    let live;
+    try {
+      const { listingHot, ohlcHot } = SERVICE_ROUTES;
+      live = await measureRoutes(
+        liveService.url,
+        { listingHot, ohlcHot },
+        options,
+        'live feed (simulator): ',
+      );
+    } finally {
+      await liveService.stop();
+    }
+    const results: ReadResults = {
+      ...references,
+      ...nest,
+      textbook,
+      service: measured,
+      encoded,
+      live,
+    };
     if (options.express) {
       const express = await startServer(env, join(DIST, 'bench', 'support', 'express-server.js'));
       try {
@@ -279,7 +337,10 @@ async function main(): Promise<void> {
     results.bareListing,
     results.bareOhlc,
     results.bareNest,
+    ...Object.values(results.textbook),
     ...Object.values(results.service),
+    ...Object.values(results.encoded),
+    ...Object.values(results.live),
     ...Object.values(results.express ?? {}),
     ...Object.values(results.embedded ?? {}),
   ];
@@ -287,6 +348,7 @@ async function main(): Promise<void> {
   const rows = all.map(({ name, summary }) => [
     name,
     range(summary.rps),
+    fmt(summary.bytes.median),
     fmt(summary.p50.median, 1),
     fmt(summary.p99.median, 1),
     fmt(summary.rps.median / reference, 2),
@@ -297,7 +359,9 @@ async function main(): Promise<void> {
   console.log(
     `50 connections, ${options.runs} runs × ${options.seconds} s per row (median, min–max); server mode (PostgreSQL + Redis)\n`,
   );
-  console.log(table(['route', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', 'errors'], rows));
+  console.log(
+    table(['route', 'req/s', 'bytes/response', 'p50 ms', 'p99 ms', 'vs bare', 'errors'], rows),
+  );
   const ratio = price.rps.median / reference;
   console.log(
     `\nprice read: ${fmt(ratio, 2)} of bare Fastify (target ≥ 0.60) ${ratio >= 0.6 ? 'PASS' : 'MISS'}; ` +

@@ -8,6 +8,7 @@ import { AddStreamTrigger1795900000000 } from './1795900000000-AddStreamTrigger'
 import { CandlesWithoutRowForeignKeys1796152448606 } from './1796152448606-CandlesWithoutRowForeignKeys';
 import { RawPayloadsLz41796500000000 } from './1796500000000-RawPayloadsLz4';
 import { IdempotencyResponseAsWritten1796600000000 } from './1796600000000-IdempotencyResponseAsWritten';
+import { ApiKeyExpiryAndRevocation1796700000000 } from './1796700000000-ApiKeyExpiryAndRevocation';
 
 export const MIGRATIONS = [
   CreateApiKeys1795329449997,
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CandlesWithoutRowForeignKeys1796152448606,
   RawPayloadsLz41796500000000,
   IdempotencyResponseAsWritten1796600000000,
+  ApiKeyExpiryAndRevocation1796700000000,
 ];

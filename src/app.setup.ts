@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { ApiKeyClientResolver } from './auth/api-key-client.resolver';
 import { REQUEST_ID_HEADER, resolveRequestId } from './common/http/request-id';
 import {
   API_SECURITY_HEADERS,
@@ -101,6 +102,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     }
     done();
   });
+  // The caller's API key, verified, before any guard counts the request against a limit.
+  fastify.addHook('onRequest', app.get(ApiKeyClientResolver).onRequest);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     // CORS preflights are answered by a hook the adapter adds before this one.
     if (!reply.hasHeader(REQUEST_ID_HEADER)) identify(request, reply);

@@ -86,8 +86,8 @@ describe('OpenAPI fuzzing (e2e)', () => {
       .filter((op) => !ONLY || op.id.includes(ONLY))
       .sort((a, b) => Number(Boolean(a.spec.security)) - Number(Boolean(b.spec.security)));
     const keys = sut.app.get(ApiKeysService);
-    ctx.adminKeys = [ADMIN_KEY, await keys.create('fuzz-admin', 'admin')];
-    ctx.otherKeys = [await keys.create('fuzz-partner', 'partner')];
+    ctx.adminKeys = [ADMIN_KEY, (await keys.create('fuzz-admin', 'admin')).key];
+    ctx.otherKeys = [(await keys.create('fuzz-partner', 'partner')).key];
   });
 
   afterAll(async () => {

@@ -310,6 +310,15 @@ describe('Market data API (e2e)', () => {
       expect(body.total).toBe(3);
     });
 
+    it('reads an epoch number below 100,000,000,000 as seconds, as CoinGecko gives it', async () => {
+      const seconds = (DAY0 + HOUR) / 1000;
+      const { body } = await get<{ items: { price: number }[] }>(
+        `/api/v1/cryptocurrencies/ETH/history?start_date=${seconds}&end_date=${DAY0 + 3 * HOUR}&order=asc`,
+      );
+
+      expect(body.items.map((i) => i.price)).toEqual([3001, 3002, 3003]);
+    });
+
     it.each([
       ['start_date=2026-11-21&end_date=2026-11-20', 'start_date'],
       ['start_date=yesterday', 'start_date'],

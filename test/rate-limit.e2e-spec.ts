@@ -36,8 +36,8 @@ describe('Rate limiting (e2e)', () => {
           INGESTION_PROVIDERS: 'csv',
         },
       });
-      partnerKey = await sut.app.get(ApiKeysService).create('partner-app', 'partner');
-      readerKey = await sut.app.get(ApiKeysService).create('reader-app', 'reader');
+      partnerKey = (await sut.app.get(ApiKeysService).create('partner-app', 'partner')).key;
+      readerKey = (await sut.app.get(ApiKeysService).create('reader-app', 'reader')).key;
     });
 
     afterAll(async () => {
@@ -47,7 +47,7 @@ describe('Rate limiting (e2e)', () => {
     // Each test counts against its own client: an address in X-Forwarded-For is not one
     // (TRUST_PROXY is off), so tests that need a fresh allowance use a fresh API key.
     it('announces the limit on every response, in X-RateLimit-* and the IETF fields', async () => {
-      const key = await sut.app.get(ApiKeysService).create(`headers-${Date.now()}`, 'reader');
+      const key = (await sut.app.get(ApiKeysService).create(`headers-${Date.now()}`, 'reader')).key;
       const first = await get(sut, '/', { 'x-api-key': key });
       const second = await get(sut, '/api/v1/cryptocurrencies?limit=1', { 'x-api-key': key });
 
@@ -63,7 +63,7 @@ describe('Rate limiting (e2e)', () => {
     });
 
     it('refuses the request after the limit with 429 problem+json and Retry-After', async () => {
-      const key = await sut.app.get(ApiKeysService).create(`refuse-${Date.now()}`, 'reader');
+      const key = (await sut.app.get(ApiKeysService).create(`refuse-${Date.now()}`, 'reader')).key;
       const allowed = await exhaust(sut, '/', { 'x-api-key': key });
       const refused = await get(sut, '/api/v1/cryptocurrencies', { 'x-api-key': key });
       const problem = JSON.parse(refused.body) as Record<string, unknown>;
@@ -180,7 +180,7 @@ describe('Rate limiting (e2e)', () => {
     });
 
     it('lets exactly the limit through out of 1,000 concurrent requests spread over both', async () => {
-      const key = await first.app.get(ApiKeysService).create('cluster-client', 'reader');
+      const key = (await first.app.get(ApiKeysService).create('cluster-client', 'reader')).key;
       const statuses = await Promise.all(
         Array.from({ length: 1_000 }, (_, i) =>
           fetch(`${(i % 2 ? first : second).baseUrl}/`, { headers: { 'x-api-key': key } }).then(

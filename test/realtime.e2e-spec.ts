@@ -237,6 +237,36 @@ describe('Real-time streaming (e2e)', () => {
       });
     });
 
+    it("sends every field of the replaced data server's /ws protocol, with its type", async () => {
+      const client = await webSocket('/ws');
+      await client.next('connected');
+
+      client.send({ type: 'subscribe', symbol: 'BTC' });
+
+      // Its documented messages: subscribed {symbol, message}; price_update {symbol, price,
+      // timestamp (epoch ms), source}.
+      expect(await client.next('subscribed')).toMatchObject({
+        symbol: 'BTC',
+        message: 'Subscribed to BTC updates',
+      });
+      const update = await client.next('price_update', isPrice('BTC'));
+      expect(update).toMatchObject({ symbol: 'BTC', price: expect.any(Number) });
+      expect(typeof update.source).toBe('string');
+      expect(typeof update.timestamp).toBe('number');
+      expect(new Date(String(update.as_of)).getTime()).toBe(update.timestamp);
+    });
+
+    it('names the type a field must have when a subscription gives the wrong one', async () => {
+      const client = await webSocket('/ws');
+
+      client.send({ type: 'subscribe', symbols: 'BTC' });
+
+      expect(await client.next('error')).toMatchObject({
+        code: 'validation_failed',
+        error: 'Invalid symbols: symbols must be an array',
+      });
+    });
+
     it('answers unknown types, invalid JSON and unknown symbols with an error, keeping the connection', async () => {
       const client = await webSocket('/ws');
 

@@ -53,18 +53,19 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
     });
 
     it('answers 401 for an unknown or revoked key', async () => {
-      const key = await sut.app.get(ApiKeysService).create('soon-revoked', 'admin');
+      const key = (await sut.app.get(ApiKeysService).create('soon-revoked', 'admin')).key;
       expect((await sync('', key)).status).toBe(200);
-      await sut.app
+      const [{ id }] = await sut.app
         .get(DataSource)
-        .query(`UPDATE api_keys SET revoked = true WHERE name = 'soon-revoked'`);
+        .query<{ id: string }[]>(`SELECT id FROM api_keys WHERE name = 'soon-revoked'`);
+      await sut.app.get(ApiKeysService).revoke(id);
 
       expect((await sync('', 'not-a-key')).status).toBe(401);
       expect((await sync('', key)).status).toBe(401);
     });
 
     it('answers 403 for a key without the admin role', async () => {
-      const key = await sut.app.get(ApiKeysService).create('partner-1', 'partner');
+      const key = (await sut.app.get(ApiKeysService).create('partner-1', 'partner')).key;
 
       const response = await sync('', key);
 
@@ -73,7 +74,7 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
     });
 
     it('stores only hashes, and records when a key was last used', async () => {
-      const key = await sut.app.get(ApiKeysService).create('ops', 'admin');
+      const key = (await sut.app.get(ApiKeysService).create('ops', 'admin')).key;
       await sync('', key);
 
       const [row] = await sut.app

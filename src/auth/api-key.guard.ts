@@ -3,7 +3,9 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
-import { ApiKeysService, type ApiKeyIdentity, type ApiKeyRole } from './api-keys.service';
+import type { ApiKeyIdentity, ApiKeyRole } from './api-key-role';
+import { MAX_API_KEY_LENGTH } from './api-key-client.resolver';
+import { ApiKeysService } from './api-keys.service';
 
 const ROLES = 'cma:roles';
 
@@ -37,7 +39,8 @@ export class ApiKeyGuard implements CanActivate {
         },
       );
     }
-    const identity = key.length <= 256 ? await this.apiKeys.identify(key) : null;
+    // Verified against the database on every request: a revoked key is refused at once.
+    const identity = key.length <= MAX_API_KEY_LENGTH ? await this.apiKeys.identify(key) : null;
     if (!identity) {
       throw new AppException(ErrorCode.Unauthorized, 'The API key is not valid', {
         headers: { 'WWW-Authenticate': 'ApiKey header="X-API-Key"' },

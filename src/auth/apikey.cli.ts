@@ -2,10 +2,11 @@
 // Issues an API key against the configured database and prints it once.
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { loadAppConfig } from '../config/app-config';
 import { runCli, withCliDataSource } from '../database/cli-data-source';
 import { runPendingMigrations } from '../database/migrate';
-import { API_KEY_ROLES, ApiKeysService, type ApiKeyRole } from './api-keys.service';
+import { API_KEY_ROLES, type ApiKeyRole } from './api-key-role';
+import { ApiKeysRepository } from './api-keys.repository';
+import { generateApiKey } from './api-keys.service';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,7 +20,10 @@ async function main(): Promise<void> {
   }
   await withCliDataSource(async (dataSource, server) => {
     await runPendingMigrations(dataSource, server.isEmbedded);
-    const key = await new ApiKeysService(loadAppConfig(), dataSource).create(values.name!, role);
+    const { key, stored } = generateApiKey(values.name!, role, null);
+    if (!(await new ApiKeysRepository(dataSource).insert(stored))) {
+      throw new Error(`An active API key named '${values.name}' exists: choose another name`);
+    }
     console.log(`API key for '${values.name}' (${role}); it is shown only now:\n${key}`);
   });
 }

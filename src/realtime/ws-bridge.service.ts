@@ -15,7 +15,7 @@ import { ErrorCode } from '../common/errors/error-code';
 import { SYMBOL_PATTERN } from '../common/pipes/parse-symbol.pipe';
 import { createValidationPipe } from '../common/pipes/validation.pipe';
 import { AppConfig } from '../config/app-config';
-import { SubscriptionRequestDto } from './dto/subscription-request.dto';
+import { SubscriptionRequestDto, requestedSymbols } from './dto/subscription-request.dto';
 import { PriceStreamService } from './price-stream.service';
 import { RealtimeAuthService } from './realtime-auth.service';
 import type {
@@ -27,6 +27,7 @@ import type {
 } from './realtime.events';
 import { SubscriptionsService } from './subscriptions.service';
 import { toErrorPayload } from './ws-errors';
+import { wsMessage, wsSubscriptionChange, wsUpdateText } from './ws-messages';
 import { WS_THROTTLER, messageRateError } from './ws-throttler.guard';
 
 export const WS_PATH = '/ws';
@@ -127,7 +128,7 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
       for (const client of this.clients.values()) if (client.all) recipients.add(client);
     }
     if (recipients.size === 0) return;
-    const message = JSON.stringify({ type: update.event, ...update.payload });
+    const message = wsUpdateText(update);
     for (const client of recipients) {
       if (update.event === 'candle_update' && !client.candles) continue;
       if (client.ws.readyState !== WebSocket.OPEN) continue;
@@ -245,16 +246,21 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
   private async handle(client: BridgeClient, type: unknown, body: object): Promise<void> {
     switch (type) {
       case 'subscribe': {
-        const change = await this.subscriptions.subscribe(client.id, await this.parse(body));
+        const request = await this.parse(body);
+        const change = await this.subscriptions.subscribe(client.id, request);
         this.index(client, change.symbols);
-        this.send(client, 'subscribed', change);
+        this.sendRaw(client, wsSubscriptionChange('subscribed', change, requestedSymbols(request)));
         await this.sendSnapshots(client, change.symbols);
         return;
       }
       case 'unsubscribe': {
-        const change = this.subscriptions.unsubscribe(client.id, await this.parse(body));
+        const request = await this.parse(body);
+        const change = this.subscriptions.unsubscribe(client.id, request);
         for (const symbol of change.symbols) this.unindex(client, symbol);
-        this.send(client, 'unsubscribed', change);
+        this.sendRaw(
+          client,
+          wsSubscriptionChange('unsubscribed', change, requestedSymbols(request)),
+        );
         return;
       }
       case 'ping':
@@ -332,7 +338,7 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
     type: E,
     payload: ServerPayload<E>,
   ): void {
-    this.sendRaw(client, { type, ...payload });
+    this.sendRaw(client, wsMessage(type, payload));
   }
 
   private sendRaw(client: BridgeClient, message: object): void {

@@ -39,6 +39,11 @@ export class RedisKeys {
     return `${this.prefix}:rt:seq:${stream}`;
   }
 
+  /** Pub/sub channel on which a revoked API key's hash is announced to every instance. */
+  get apiKeyRevocations(): string {
+    return `${this.prefix}:auth:revoked`;
+  }
+
   /** Stream, pub/sub channel and session keys of the Socket.IO adapter. */
   get socketIo(): { stream: string; channelPrefix: string; sessionPrefix: string } {
     return {

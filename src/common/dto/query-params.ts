@@ -42,13 +42,14 @@ export function NumberParam(min: number, max?: number, doc: Doc = {}): PropertyD
   );
 }
 
-/** An optional instant: ISO 8601 (UTC when no zone is given) or epoch milliseconds. */
+/** An optional instant: ISO 8601 (UTC when no zone is given) or epoch seconds or milliseconds. */
 export function DateParam(name: string, doc: Doc = {}): PropertyDecorator {
   return applyDecorators(
     ApiPropertyOptional({
       ...doc,
       type: String,
-      description: `${doc.description ?? ''} (ISO 8601 or epoch ms)`.trim(),
+      description:
+        `${doc.description ?? ''} (ISO 8601, or epoch seconds or milliseconds: numbers below 100000000000 are seconds)`.trim(),
     } as ApiPropertyOptions),
     IsOptional(),
     Transform(toDate),

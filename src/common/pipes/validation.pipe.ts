@@ -1,10 +1,30 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { AppException, type FieldError } from '../errors/app.exception';
 
+/** Constraints on a value's presence or type: when one fails, the others only add noise. */
+const TYPE_CONSTRAINTS = new Set([
+  'isArray',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isObject',
+]);
+
+/** A field's messages: its failed type check alone when there is one (`symbols` given as a
+ * string is "must be an array", not "must contain no more than 1000 elements"). */
+function messagesOf(constraints: Record<string, string> = {}): string[] {
+  if (constraints.isDefined) return [constraints.isDefined];
+  const typeFailures = Object.keys(constraints).filter((name) => TYPE_CONSTRAINTS.has(name));
+  return (typeFailures.length > 0 ? typeFailures : Object.keys(constraints)).map(
+    (name) => constraints[name],
+  );
+}
+
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    const own = messagesOf(error.constraints).map((message) => ({ field, message }));
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
 }

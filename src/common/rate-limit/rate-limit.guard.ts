@@ -2,14 +2,12 @@ import { Injectable, Logger, SetMetadata, type ExecutionContext } from '@nestjs/
 import { Reflector } from '@nestjs/core';
 import {
   ThrottlerGuard,
-  normalizeIp,
   type ThrottlerModuleOptions,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import { InjectThrottlerOptions, InjectThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
-import { ApiKeysService, type ApiKeyRole } from '../../auth/api-keys.service';
+import { requestClientOf } from '../http/request-client';
 import { AppException } from '../errors/app.exception';
 import { ErrorCode } from '../errors/error-code';
 
@@ -21,19 +19,6 @@ const SYNC_LIMITED = 'cma:sync-limited';
 export const SyncRateLimited = () => SetMetadata(SYNC_LIMITED, true);
 export const isSyncLimited = (context: ExecutionContext): boolean =>
   Reflect.getMetadata(SYNC_LIMITED, context.getHandler()) === true;
-
-/** Who a request counts against: a valid API key, else the client address. */
-export interface RateLimitClient {
-  tracker: string;
-  role: ApiKeyRole | null;
-}
-
-const CLIENT = Symbol('rateLimitClient');
-type WithClient = FastifyRequest & { [CLIENT]?: RateLimitClient };
-
-/** The client a request was counted against (resolved by the guard before any limit). */
-export const rateLimitClientOf = (request: FastifyRequest): RateLimitClient | undefined =>
-  (request as WithClient)[CLIENT];
 
 /**
  * The Reflector the throttler guard reads route metadata with (skip, limit, ttl, tracker
@@ -62,9 +47,6 @@ export class MemoizedReflector extends Reflector {
   }
 }
 
-const IDENTITY_CACHE_MS = 60_000;
-const IDENTITY_CACHE_MAX = 10_000;
-
 /**
  * The global rate limit (`@nestjs/throttler`): per client, across routes and instances.
  * Adds the IETF `RateLimit-Policy` / `RateLimit` fields to throttler's `X-RateLimit-*`,
@@ -74,13 +56,11 @@ const IDENTITY_CACHE_MAX = 10_000;
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   private readonly log = new Logger('RateLimit');
-  private readonly identities = new Map<string, { role: ApiKeyRole | null; until: number }>();
   private storeDown = false;
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
-    private readonly apiKeys: ApiKeysService,
   ) {
     super(options, storage, new MemoizedReflector());
   }
@@ -88,32 +68,12 @@ export class RateLimitGuard extends ThrottlerGuard {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     // Global guards also see WebSocket messages; those have their own limit (realtime/).
     if (context.getType() !== 'http') return true;
-    // Limits depend on the client's tier, and throttler resolves limits before trackers.
-    await this.client(context.switchToHttp().getRequest<FastifyRequest>());
     return super.canActivate(context);
   }
 
-  /**
-   * A request's client, resolved once per request. Only a key that verifies counts as a
-   * key: otherwise sending a new random key would buy a fresh allowance each time.
-   */
-  private async client(request: WithClient): Promise<RateLimitClient> {
-    const known = request[CLIENT];
-    if (known) return known;
-    const header = request.headers['x-api-key'];
-    const key = Array.isArray(header) ? header[0] : header;
-    let client: RateLimitClient = { tracker: `ip:${normalizeIp(request.ip)}`, role: null };
-    if (key && key.length <= 256) {
-      const digest = createHash('sha256').update(key).digest('hex');
-      const role = await this.roleOf(digest, key);
-      if (role) client = { tracker: `key:${digest.slice(0, 32)}`, role };
-    }
-    request[CLIENT] = client;
-    return client;
-  }
-
-  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
-    return (await this.client(request as unknown as FastifyRequest)).tracker;
+  /** A verified API key (resolved onto the request by auth), else the client address. */
+  protected override getTracker(request: Record<string, unknown>): Promise<string> {
+    return Promise.resolve(requestClientOf(request as unknown as FastifyRequest).tracker);
   }
 
   /** One bucket per client and throttler, whatever the route. */
@@ -159,21 +119,6 @@ export class RateLimitGuard extends ThrottlerGuard {
       });
     }
     return true;
-  }
-
-  private async roleOf(digest: string, key: string): Promise<ApiKeyRole | null> {
-    const now = Date.now();
-    const cached = this.identities.get(digest);
-    if (cached && cached.until > now) return cached.role;
-    let role: ApiKeyRole | null;
-    try {
-      role = (await this.apiKeys.identify(key))?.role ?? null;
-    } catch {
-      return null; // database unreachable: count against the address now, ask again next time
-    }
-    if (this.identities.size >= IDENTITY_CACHE_MAX) this.identities.clear();
-    this.identities.set(digest, { role, until: now + IDENTITY_CACHE_MS });
-    return role;
   }
 }
 

@@ -6,12 +6,8 @@ import type Redis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { REDIS_CLIENT } from '../../redis/redis.constants';
 import { RedisKeys } from '../../redis/redis-keys';
-import {
-  RateLimitGuard,
-  SYNC_THROTTLER,
-  isSyncLimited,
-  rateLimitClientOf,
-} from './rate-limit.guard';
+import { requestClientOf } from '../http/request-client';
+import { RateLimitGuard, SYNC_THROTTLER, isSyncLimited } from './rate-limit.guard';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
@@ -39,7 +35,7 @@ const MINUTE_MS = 60_000;
               name: 'default',
               ttl: MINUTE_MS,
               limit: (context) =>
-                rateLimitClientOf(context.switchToHttp().getRequest<FastifyRequest>())?.role ===
+                requestClientOf(context.switchToHttp().getRequest<FastifyRequest>()).role ===
                 'partner'
                   ? partnerPerMinute
                   : perMinute,

@@ -20,6 +20,7 @@ import {
   startServer,
   table,
   type LoadResult,
+  type RunningServer,
   type Summary,
 } from './support/harness';
 import { minuteCandles, openSeeder, syntheticAssets, type Seeder } from './support/seed';
@@ -147,6 +148,21 @@ async function measureRoutes<K extends string>(
   return results;
 }
 
+/** Starts a server, measures routes on it, and stops it. */
+async function measureOn<K extends string>(
+  start: () => Promise<RunningServer>,
+  routes: Record<K, Target>,
+  options: ReadOptions,
+  label: string,
+): Promise<Record<K, RouteResult>> {
+  const server = await start();
+  try {
+    return await measureRoutes(server.url, routes, options, label);
+  } finally {
+    await server.stop();
+  }
+}
+
 /** The service on its embedded database, seeded with the same data before it starts. */
 async function measureEmbedded(
   options: ReadOptions,
@@ -204,74 +220,45 @@ export async function measureReads(options: ReadOptions): Promise<ReadResults> {
     } finally {
       await probe.stop();
     }
-    const bare = await startServer(
-      { REDIS_URL, BARE_KEY: seeder.keys.latestPrice('BTC'), BARE_BODY_PREFIX: bodyPrefix },
-      join(DIST, 'bench', 'support', 'bare-server.js'),
-      '/price',
-    );
-    let references;
-    try {
-      references = await measureRoutes(
-        bare.url,
-        {
-          bare: { name: 'bare Fastify + ioredis GET (reference)', path: '/price' },
-          bareLimited: {
-            name: 'bare Fastify + ioredis: rate-limit script, then GET',
-            path: '/price-limited',
-          },
-          bareListing: {
-            name: 'bare Fastify + ioredis GET of the same listing bytes',
-            path: '/body/listing',
-          },
-          bareOhlc: {
-            name: 'bare Fastify + ioredis GET of the same OHLC bytes',
-            path: '/body/ohlc',
-          },
+    const references = { REDIS_URL, BARE_KEY: seeder.keys.latestPrice('BTC') };
+    const withBodies = { ...references, BARE_BODY_PREFIX: bodyPrefix };
+    const script = (name: string) => join(DIST, 'bench', 'support', `${name}.js`);
+    const bare = await measureOn(
+      () => startServer(withBodies, script('bare-server'), '/price'),
+      {
+        bare: { name: 'bare Fastify + ioredis GET (reference)', path: '/price' },
+        bareLimited: {
+          name: 'bare Fastify + ioredis: rate-limit script, then GET',
+          path: '/price-limited',
         },
-        options,
-        '',
-      );
-    } finally {
-      await bare.stop();
-    }
-    const bareNest = await startServer(
-      { REDIS_URL, BARE_KEY: seeder.keys.latestPrice('BTC') },
-      join(DIST, 'bench', 'support', 'bare-nest-server.js'),
-      '/price',
-    );
-    let nest;
-    try {
-      nest = await measureRoutes(
-        bareNest.url,
-        {
-          bareNest: {
-            name: 'bare Nest (Fastify adapter, no guard/pipe/hook) + ioredis GET',
-            path: '/price',
-          },
+        bareListing: {
+          name: 'bare Fastify + ioredis GET of the same listing bytes',
+          path: '/body/listing',
         },
-        options,
-        '',
-      );
-    } finally {
-      await bareNest.stop();
-    }
-    const textbookServer = await startServer(
-      { REDIS_URL, BARE_KEY: seeder.keys.latestPrice('BTC'), BARE_BODY_PREFIX: bodyPrefix },
-      join(DIST, 'bench', 'support', 'textbook-server.js'),
-      '/api/v1/cryptocurrencies/BTC/price',
+        bareOhlc: { name: 'bare Fastify + ioredis GET of the same OHLC bytes', path: '/body/ohlc' },
+      },
+      options,
+      '',
     );
-    let textbook;
-    try {
-      const { price, listingHot, ohlcHot } = SERVICE_ROUTES;
-      textbook = await measureRoutes(
-        textbookServer.url,
-        { price, listingHot, ohlcHot },
-        options,
-        'textbook Nest: ',
-      );
-    } finally {
-      await textbookServer.stop();
-    }
+    const nest = await measureOn(
+      () => startServer(references, script('bare-nest-server'), '/price'),
+      {
+        bareNest: {
+          name: 'bare Nest (Fastify adapter, no guard/pipe/hook) + ioredis GET',
+          path: '/price',
+        },
+      },
+      options,
+      '',
+    );
+    const { price, listingHot, ohlcHot } = SERVICE_ROUTES;
+    const textbook = await measureOn(
+      () =>
+        startServer(withBodies, script('textbook-server'), '/api/v1/cryptocurrencies/BTC/price'),
+      { price, listingHot, ohlcHot },
+      options,
+      'textbook Nest: ',
+    );
     const service = await startServer(env);
     let measured, encoded;
     try {
@@ -281,21 +268,14 @@ export async function measureReads(options: ReadOptions): Promise<ReadResults> {
       await service.stop();
     }
     // The same service with a live feed: the simulator writes and publishes every flush.
-    const liveService = await startServer({ ...env, MARKET_SIMULATOR: 'true' });
-    let live;
-    try {
-      const { listingHot, ohlcHot } = SERVICE_ROUTES;
-      live = await measureRoutes(
-        liveService.url,
-        { listingHot, ohlcHot },
-        options,
-        'live feed (simulator): ',
-      );
-    } finally {
-      await liveService.stop();
-    }
+    const live = await measureOn(
+      () => startServer({ ...env, MARKET_SIMULATOR: 'true' }),
+      { listingHot, ohlcHot },
+      options,
+      'live feed (simulator): ',
+    );
     const results: ReadResults = {
-      ...references,
+      ...bare,
       ...nest,
       textbook,
       service: measured,
@@ -303,18 +283,12 @@ export async function measureReads(options: ReadOptions): Promise<ReadResults> {
       live,
     };
     if (options.express) {
-      const express = await startServer(env, join(DIST, 'bench', 'support', 'express-server.js'));
-      try {
-        const { price, listingHot, ohlcHot } = SERVICE_ROUTES;
-        results.express = await measureRoutes(
-          express.url,
-          { price, listingHot, ohlcHot },
-          options,
-          'Express adapter: ',
-        );
-      } finally {
-        await express.stop();
-      }
+      results.express = await measureOn(
+        () => startServer(env, script('express-server')),
+        { price, listingHot, ohlcHot },
+        options,
+        'Express adapter: ',
+      );
     }
     if (options.embedded) results.embedded = await measureEmbedded(options);
     return results;

@@ -1,7 +1,30 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup';
+import { rootLogger } from './common/logging/root-logger';
 import { ConfigValidationError, loadAppConfig, type AppConfig } from './config/app-config';
+
+function describeDatabase(config: AppConfig): string {
+  if (config.database.url) return 'PostgreSQL server (DATABASE_URL)';
+  return config.database.pgliteDataDir === 'memory://'
+    ? 'embedded PostgreSQL (PGlite) in memory'
+    : `embedded PostgreSQL (PGlite) in ${config.database.pgliteDataDir}; a first start creates it (about 5 s)`;
+}
+
+/** The one line that says the service is up: where, on what, fed by what. */
+function readyLine(config: AppConfig, url: string): string {
+  const { providers, simulator, binance } = config.ingestion;
+  const feeds = [
+    ...(binance.stream && providers.includes('binance') ? ['Binance live stream'] : []),
+    ...(simulator.enabled ? ['market simulator'] : []),
+  ];
+  return [
+    `ready at ${url.replace('[::1]', 'localhost')} (docs at /docs)`,
+    config.database.url ? 'PostgreSQL server' : 'embedded PostgreSQL',
+    config.redis.url ? 'Redis' : 'in-memory cache',
+    `sources: ${providers.join(', ')}${feeds.length ? ` + ${feeds.join(', ')}` : ''}`,
+  ].join(' · ');
+}
 
 /**
  * Stops accepting connections, lets in-flight requests finish, closes the database,
@@ -45,10 +68,12 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+  const log = rootLogger(config).child({ context: 'Bootstrap' });
+  log.info(`starting: ${describeDatabase(config)}`);
   const app = await createApp(config);
   handleShutdownSignals(() => app.close(), config.http.shutdownTimeoutMs);
   await app.listen({ port: config.http.port, host: config.http.host });
-  new Logger('Bootstrap').log(`listening on ${await app.getUrl()} (docs at /docs)`);
+  log.info(readyLine(config, await app.getUrl()));
 }
 
 bootstrap().catch((error: unknown) => {

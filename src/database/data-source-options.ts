@@ -33,6 +33,9 @@ export function buildDataSourceOptions(
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
+    // The schema is the migrations' (gen_random_uuid() is built in since PostgreSQL 13):
+    // TypeORM must not try to CREATE EXTENSION, which warns at every start without superuser.
+    installExtensions: false,
     logger: new NestTypeOrmLogger(),
     logging: ['error', 'warn', 'migration'],
     maxQueryExecutionTime: SLOW_QUERY_MS,

@@ -47,13 +47,25 @@ export class IngestionJobsService implements OnApplicationBootstrap, BeforeAppli
     for (const provider of this.ingestion.enabledProviders()) {
       this.track(
         this.start(provider.name, 'startup').then(
-          ({ done }) =>
-            done.then((run) => this.logger.log(`startup sync of ${run.source}: ${run.status}`)),
+          ({ done }) => done.then((run) => this.reportStartupRun(run)),
           (error: unknown) =>
             this.logger.log(`startup sync of ${provider.name} not started: ${String(error)}`),
         ),
       );
     }
+  }
+
+  /** One line per startup import that did something; a failed source is logged as an outage. */
+  private reportStartupRun(run: IngestionRunEntity): void {
+    if (run.status === 'failed' || run.status === 'skipped') {
+      this.logger.debug(`startup sync of ${run.source}: ${run.status}`);
+      return;
+    }
+    const seconds = ((run.durationMs ?? 0) / 1_000).toFixed(1);
+    this.logger.log(
+      `startup import of ${run.source}: ${run.fetchedCount} records, ${run.createdCount} created, ` +
+        `${run.updatedCount} updated, ${run.skippedCount} rejected in ${seconds} s (${run.status})`,
+    );
   }
 
   /**

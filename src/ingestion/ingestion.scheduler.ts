@@ -126,7 +126,8 @@ export class IngestionScheduler implements OnApplicationBootstrap, BeforeApplica
     for (const provider of this.scheduledSources()) {
       try {
         const run = await this.jobs.runScheduled(provider.name, job, slotStart, limit);
-        if (run) this.logger.log(`${job} ${provider.name}: ${run.status}`);
+        // Failures are the service's to log, once per outage.
+        if (run) this.logger.debug(`${job} ${provider.name}: ${run.status}`);
       } catch (error) {
         this.logger.warn(`${job} ${provider.name} not run: ${String(error)}`);
       }

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CacheVersionsService } from '../common/cache/cache-versions.service';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
+import { OutageLog, nextAttemptAt } from '../common/logging/outage-log';
 import { AppConfig } from '../config/app-config';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import type { ProviderName } from '../config/environment';
@@ -35,6 +36,7 @@ const OTHER_SOURCES_WINDOW_MS = 3_600_000;
 @Injectable()
 export class IngestionService {
   private readonly logger = new Logger(IngestionService.name);
+  private readonly outages = new Map<string, OutageLog>();
 
   constructor(
     @Inject(MARKET_DATA_PROVIDERS) private readonly providers: MarketDataProvider[],
@@ -136,6 +138,7 @@ export class IngestionService {
       await this.latestPrices.set(trusted);
       await this.cacheVersions.invalidateSymbols(trusted.map((s) => s.symbol));
       this.priceBus.publishPrices(trusted);
+      this.outageOf(provider.name).recovered();
 
       return this.runs.finishRun(run, {
         status:
@@ -169,7 +172,8 @@ export class IngestionService {
           : name === 'CircuitOpenError'
             ? 'circuit_open'
             : 'upstream';
-      this.logger.warn(`${provider.name} ingestion failed: ${message}`);
+      if (kind === 'database') this.logger.warn(`${provider.name} ingestion failed: ${message}`);
+      else this.outageOf(provider.name).failed(message, this.retryOf(provider.name));
       // Nothing of the batch was written: its transaction rolled back with the checkpoint.
       return this.runs.finishRun(run, {
         status: 'failed',
@@ -177,6 +181,19 @@ export class IngestionService {
         details: { error_kind: kind },
       });
     }
+  }
+
+  private outageOf(source: string): OutageLog {
+    let outage = this.outages.get(source);
+    if (!outage) this.outages.set(source, (outage = new OutageLog(this.logger, source)));
+    return outage;
+  }
+
+  /** When a failed source is tried again: its next scheduled listing sync, if any. */
+  private retryOf(source: string): string {
+    const { schedule, top50IntervalMs: width } = this.config.ingestion;
+    if (!schedule || source === 'csv') return 'not retried until the next sync is asked for';
+    return nextAttemptAt(Math.floor(Date.now() / width) * width + width);
   }
 
   /** Prices of this batch that jumped or disagree with other sources (per symbol, why). */

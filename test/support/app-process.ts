@@ -34,7 +34,7 @@ export function spawnApp(env: Record<string, string>): AppProcess {
   const baseUrl = new Promise<string>((resolve) => (resolveUrl = resolve));
   const onData = (chunk: Buffer) => {
     output += chunk.toString();
-    const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
+    const match = /ready at (http:\/\/[^\s"]+)/.exec(output);
     if (match) resolveUrl(match[1].replace('0.0.0.0', '127.0.0.1'));
   };
   child.stdout.on('data', onData);

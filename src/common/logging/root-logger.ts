@@ -3,6 +3,32 @@ import type { AppConfig } from '../../config/app-config';
 
 const loggers = new WeakMap<AppConfig, Logger>();
 
+/** Nest's boot chatter: a line per module, route and gateway message. */
+const BOOT_CONTEXTS = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'WebSocketsController',
+  'NestFactory',
+  'NestApplication',
+]);
+const INFO = 30;
+
+/**
+ * Whether an info line is framework boot chatter: Nest's (by its context) or Fastify's
+ * "Server listening at" (one per address). The service prints one ready line instead.
+ */
+function isBootChatter(args: unknown[]): boolean {
+  const [first, second] = args;
+  if (typeof first === 'string') return first.startsWith('Server listening at ');
+  const context = (first as { context?: unknown } | null)?.context;
+  return (
+    typeof context === 'string' &&
+    BOOT_CONTEXTS.has(context) &&
+    (typeof second !== 'string' || !second.includes('error'))
+  );
+}
+
 /**
  * The one pino logger of an application: Fastify logs requests with it and Nest's logger
  * (nestjs-pino) writes through it, so there is one destination and one level. Built per
@@ -13,6 +39,16 @@ export function rootLogger(config: AppConfig): Logger {
   if (!logger) {
     logger = pino({
       level: config.log.level,
+      hooks: {
+        logMethod(args, method, level) {
+          if (level === INFO && isBootChatter(args)) {
+            // Still there at LOG_LEVEL=debug, for whoever wants the route table.
+            this.debug(...args);
+            return;
+          }
+          method.apply(this, args);
+        },
+      },
       transport:
         config.env === 'development' && process.stdout.isTTY
           ? {

@@ -5,6 +5,7 @@ import {
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import WebSocket from 'ws';
+import { OutageLog, nextAttemptAt } from '../../common/logging/outage-log';
 import { AppConfig } from '../../config/app-config';
 import { AdvisoryLockService } from '../../database/advisory-lock.service';
 import { decimal } from '../providers/binance.provider';
@@ -85,6 +86,8 @@ export class BinanceStreamService implements OnApplicationBootstrap, BeforeAppli
     feed.start();
 
     let stopped = false;
+    let lastError: string | undefined;
+    const outage = new OutageLog(this.logger, `Binance stream (${wsUrl})`);
     let socket: WebSocket | undefined;
     let attempt = 0;
     let reconnectTimer: NodeJS.Timeout | undefined;
@@ -100,7 +103,7 @@ export class BinanceStreamService implements OnApplicationBootstrap, BeforeAppli
       const heard = () => {
         clearTimeout(silenceTimer);
         silenceTimer = setTimeout(() => {
-          this.logger.warn(`no message for ${SILENCE_LIMIT_MS / 1_000} s, reconnecting`);
+          lastError = `no message for ${SILENCE_LIMIT_MS / 1_000} s`;
           ws.terminate();
         }, SILENCE_LIMIT_MS);
       };
@@ -108,7 +111,12 @@ export class BinanceStreamService implements OnApplicationBootstrap, BeforeAppli
         const reconnected = this.connections > 0;
         this.connections++;
         attempt = 0;
-        this.logger.log(`connected (${symbols.length} symbols)`);
+        lastError = undefined;
+        if (!outage.recovered()) {
+          const connected = `connected (${symbols.length} symbols)`;
+          if (reconnected) this.logger.debug(connected);
+          else this.logger.log(connected);
+        }
         heard();
         ageTimer = setTimeout(() => {
           this.logger.log('renewing the connection before the 24 h cut-off');
@@ -122,13 +130,15 @@ export class BinanceStreamService implements OnApplicationBootstrap, BeforeAppli
         heard();
         this.handle(feed, data);
       });
-      ws.on('error', (error) => this.logger.warn(`stream error: ${error.message}`));
-      ws.on('close', () => {
+      ws.on('error', (error) => (lastError = error.message));
+      ws.on('close', (code) => {
         clearTimeout(ageTimer);
         clearTimeout(silenceTimer);
         if (stopped) return;
         const delay = renewing ? 0 : reconnectDelay(attempt++);
-        if (!renewing) this.logger.warn(`disconnected, reconnecting in ${delay} ms`);
+        if (!renewing) {
+          outage.failed(lastError ?? `closed (${code})`, nextAttemptAt(Date.now() + delay));
+        }
         reconnectTimer = setTimeout(connect, delay);
       });
     };

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CacheVersionsService } from '../../common/cache/cache-versions.service';
+import { OutageLog, nextAttemptAt } from '../../common/logging/outage-log';
 import { AppConfig } from '../../config/app-config';
 import { asynchronousCommit } from '../../database/asynchronous-commit';
 import { AssetsRepository } from '../../cryptocurrencies/assets.repository';
@@ -51,6 +52,7 @@ interface SymbolOutcome {
 @Injectable()
 export class KlineSyncService {
   private readonly logger = new Logger(KlineSyncService.name);
+  private readonly outage = new OutageLog(this.logger, 'Binance klines');
 
   constructor(
     private readonly config: AppConfig,
@@ -86,6 +88,7 @@ export class KlineSyncService {
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const all = [...outcomes.values()];
     const failed = [...outcomes].filter(([, o]) => o.error);
+    if (failed.length === 0) this.outage.recovered();
     const rejected = all.flatMap((o) => o.rejected);
     const sum = (pick: (o: SymbolOutcome) => number) => all.reduce((n, o) => n + pick(o), 0);
     return this.runs.finishRun(run, {
@@ -111,6 +114,12 @@ export class KlineSyncService {
         rejected: rejected.slice(0, 100),
       },
     });
+  }
+
+  /** The schedule catches up ten seconds into every minute (IngestionScheduler.syncKlines). */
+  private retry(): string {
+    if (!this.config.ingestion.schedule) return 'retried when the live stream reconnects';
+    return nextAttemptAt(Math.floor(Date.now() / MINUTE) * MINUTE + MINUTE + 10_000);
   }
 
   private async catchUpSymbol(
@@ -161,7 +170,7 @@ export class KlineSyncService {
       }
     } catch (error) {
       outcome.error = (error as Error).message;
-      this.logger.warn(`klines of ${symbol}: ${outcome.error}`);
+      this.outage.failed(`${symbol}: ${outcome.error}`, this.retry());
     }
     return outcome;
   }

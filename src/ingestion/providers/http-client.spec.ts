@@ -1,4 +1,4 @@
-import { CircuitBreaker, CircuitOpenError } from './http-client';
+import { CircuitBreaker, CircuitOpenError, sleep } from './http-client';
 
 describe(CircuitBreaker.name, () => {
   const T0 = 1_000_000;
@@ -43,5 +43,33 @@ describe(CircuitBreaker.name, () => {
     sut.failed(T0 + 10_000);
 
     expect(() => sut.check(T0 + 10_001)).not.toThrow();
+  });
+});
+
+describe('sleep', () => {
+  it('leaves no abort listener behind on the signal it waited with', async () => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    let listeners = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...args: Parameters<AbortSignal['addEventListener']>) => {
+      listeners++;
+      add(...args);
+    };
+    signal.removeEventListener = (...args: Parameters<AbortSignal['removeEventListener']>) => {
+      listeners--;
+      remove(...args);
+    };
+
+    for (let i = 0; i < 20; i++) await sleep(1, signal);
+
+    expect(listeners).toBe(0);
+  });
+
+  it('rejects with the reason of the signal that aborts it', async () => {
+    const signal = AbortSignal.timeout(5);
+
+    await expect(sleep(10_000, signal)).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 });

@@ -134,13 +134,23 @@ async function readText(
   return Buffer.concat(chunks, size).toString('utf8');
 }
 
+/**
+ * Waits `ms`, or rejects with the signal's reason when it aborts first. The abort listener
+ * is removed once the wait is over: a run's one signal sees many waits, and listeners left
+ * behind piled up on it (MaxListenersExceededWarning after ten retries offline).
+ */
 export const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason as Error)), {
-      once: true,
-    });
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 /** Seconds or an HTTP date, as RFC 9110 allows; null when absent or unreadable. */

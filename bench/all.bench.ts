@@ -47,24 +47,40 @@ function failedRequests(routes: RouteResult[]): string {
 function readSection(r: ReadResults): Section {
   const { runs, seconds } = SETTINGS.read;
   const bare = { name: 'bare', value: rps(r.bare) };
-  const vsBare = (route: RouteResult, target: boolean): Figure => ({
-    name: route.name,
+  const figure = (
+    route: RouteResult,
+    reference: { name: string; value: Summary },
+    bound?: number,
+    name = route.name,
+  ): Figure => ({
+    name,
     unit: 'req/s',
     value: rps(route),
     runs,
-    reference: bare,
+    reference,
     better: 'higher',
-    target: target ? { on: 'ratio', op: '≥', bound: 0.6 } : undefined,
+    target: bound === undefined ? undefined : { on: 'ratio', op: '≥', bound },
   });
+  const textbook = (route: RouteResult) => ({ name: 'textbook Nest', value: rps(route) });
   return {
-    title: '1. Reads against a bare Fastify + ioredis route',
+    title: '1. Reads against the textbook Nest build and bare Fastify + ioredis',
     method:
       `autocannon, 50 connections, ${runs} runs × ${seconds} s per row after a warm-up, one row at a time; ` +
       'the service (`dist/src/main.js`, production settings, rate limiter on but never refusing) and the ' +
-      'reference (`bench/support/bare-server.ts`: Fastify + ioredis GET of the same Redis key, no framework) ' +
-      'each in their own process. Cold rows defeat the response cache with a varying query parameter.',
+      'references each in their own process: bare Fastify + ioredis GET of the same Redis key or of the very ' +
+      'bytes of the cached answer (`bench/support/bare-server.ts`), and the textbook Nest build ' +
+      '(`bench/support/textbook-server.ts`: Fastify adapter, global ValidationPipe, ThrottlerGuard on ' +
+      '@nest-lab/throttler-storage-redis, CacheInterceptor on a @keyv/redis store, handler returning JSON.parse ' +
+      'of a Redis key). No Accept-Encoding unless a row names one. Cold rows defeat the response cache with a ' +
+      'varying query parameter.',
     figures: [
-      vsBare(r.service.price, true),
+      figure(
+        r.service.price,
+        textbook(r.textbook.price),
+        1.5,
+        `${r.service.price.name}, against textbook`,
+      ),
+      figure(r.service.price, bare, 0.5, `${r.service.price.name}, against bare`),
       {
         name: 'price read p99 latency',
         unit: 'ms',
@@ -74,36 +90,65 @@ function readSection(r: ReadResults): Section {
         better: 'lower',
         target: { on: 'value', op: '≤', bound: 25 },
       },
-      {
-        ...vsBare(r.service.price, false),
-        name: 'price read, against the bare route with the same rate-limit Redis script',
-        reference: { name: 'bare + limiter', value: rps(r.bareLimited) },
-      },
-      {
-        ...vsBare(r.bareNest, false),
-        name: 'bare price route as the only controller of an empty Nest app (Fastify adapter)',
-      },
-      {
-        ...vsBare(r.service.price, false),
-        name: 'price read, against that bare Nest route',
-        reference: { name: 'bare Nest', value: rps(r.bareNest) },
-      },
-      {
-        ...vsBare(r.service.listingHot, true),
-        reference: { name: 'bare, same bytes', value: rps(r.bareListing) },
-      },
-      {
-        ...vsBare(r.service.ohlcHot, true),
-        reference: { name: 'bare, same bytes', value: rps(r.bareOhlc) },
-      },
-      vsBare(r.service.listingCold, false),
-      vsBare(r.service.ohlcCold, false),
+      figure(
+        r.service.price,
+        { name: 'bare + limiter', value: rps(r.bareLimited) },
+        undefined,
+        'price read, against the bare route with the same rate-limit Redis script',
+      ),
+      figure(
+        r.bareNest,
+        bare,
+        undefined,
+        'bare price route as the only controller of an empty Nest app (Fastify adapter)',
+      ),
+      figure(
+        r.service.price,
+        { name: 'bare Nest', value: rps(r.bareNest) },
+        undefined,
+        'price read, against that bare Nest route',
+      ),
+      figure(r.textbook.price, bare, undefined),
+      figure(
+        r.service.listingHot,
+        textbook(r.textbook.listingHot),
+        2,
+        `${r.service.listingHot.name}, against textbook`,
+      ),
+      figure(r.service.listingHot, { name: 'bare, same bytes', value: rps(r.bareListing) }, 0.8),
+      figure(
+        r.service.ohlcHot,
+        textbook(r.textbook.ohlcHot),
+        2,
+        `${r.service.ohlcHot.name}, against textbook`,
+      ),
+      figure(r.service.ohlcHot, { name: 'bare, same bytes', value: rps(r.bareOhlc) }, 0.8),
+      ...(['listingBr', 'listingGzip', 'ohlcBr', 'ohlcGzip'] as const).map((key) => {
+        const identity = key.startsWith('listing') ? r.service.listingHot : r.service.ohlcHot;
+        return figure(r.encoded[key], { name: 'identity', value: rps(identity) });
+      }),
+      figure(r.live.listingHot, { name: 'quiet market', value: rps(r.service.listingHot) }, 0.8),
+      figure(r.live.ohlcHot, { name: 'quiet market', value: rps(r.service.ohlcHot) }, 0.8),
+      figure(r.service.listingCold, bare),
+      figure(r.service.ohlcCold, bare),
     ],
     notes: [
+      `Bytes per response (headers included): ${[
+        r.service.listingHot,
+        r.encoded.listingBr,
+        r.encoded.listingGzip,
+        r.service.ohlcHot,
+        r.encoded.ohlcBr,
+        r.encoded.ohlcGzip,
+      ]
+        .map((route) => `${route.name}: ${fmt(route.summary.bytes.median)}`)
+        .join('; ')}.`,
       'The cached listing (100 assets) and OHLC (500 candles) are compared with the bare route serving ' +
-        'the very bytes of the same cached answer from Redis (copied from the service before the run); the ' +
-        'cold rows, which query PostgreSQL, are compared with the small price route and are informational.',
-      'Target ≥ 0.6 of bare applies to the cached reads.',
+        'the very bytes of the same cached answer from Redis (copied from the service before the run), and ' +
+        'with the textbook build serving them through its CacheInterceptor. The cold rows, which query ' +
+        'PostgreSQL, are compared with the small price route and are informational.',
+      'Live-feed rows: the same service started with MARKET_SIMULATOR=true (8 symbols, BTC among them, ' +
+        '20 trades/s each, flushed every second), so the listing and BTC generations are bumped while they run.',
       'The bare Nest route (`bench/support/bare-nest-server.ts`) separates what Nest itself costs from ' +
         'what the service adds on every request: rate limiting (Redis leases, five headers), security, ' +
         'CORS, request-id and response-time headers, validation pipes, request logger, metrics.',
@@ -113,7 +158,10 @@ function readSection(r: ReadResults): Section {
         r.bareNest,
         r.bareListing,
         r.bareOhlc,
+        ...Object.values(r.textbook),
         ...Object.values(r.service),
+        ...Object.values(r.encoded),
+        ...Object.values(r.live),
       ]),
     ],
   };
@@ -204,6 +252,14 @@ function fanoutSection(byClients: Map<number, FanoutResults[]>): Section {
         target: { on: 'value', op: '≤', bound: P99_TARGET_MS },
       },
       {
+        name: `${fmt(clients)} subscribed: server's share, publish → last socket write p99`,
+        unit: 'ms',
+        digits: 1,
+        value: stat(clients, (r) => r.serverP99),
+        runs,
+        better: 'lower',
+      },
+      {
         name: `${fmt(clients)} subscribed: server RSS per connection`,
         unit: 'KiB',
         digits: 1,
@@ -256,14 +312,17 @@ function fanoutSection(byClients: Map<number, FanoutResults[]>): Section {
       `The service (\`bench/support/ws-price-server.ts\`: the real app, throwaway PostgreSQL database, ` +
       `in-memory adapter, WS_MIN_INTERVAL_MS=50 so nothing is coalesced) publishes 10 BTC prices/s on its ` +
       `price bus for ${SETTINGS.ws.seconds} s to ${WS_SIZES.map((n) => fmt(n)).join(' and ')} subscribed ` +
-      `Socket.IO clients (websocket transport, one client process); ${SETTINGS.ws.runs} run(s) per size, each ` +
+      `Socket.IO clients (websocket transport, spread over client processes of at most 2,500 clients each); ` +
+      `${SETTINGS.ws.runs} run(s) per size, each ` +
       `a fresh server. RSS per connection: RSS growth after connecting (median of three samples after a ` +
       `forced GC) ÷ clients. After the ${fmt(small)}-client stream, ${fmt(SETTINGS.ws.idle)} idle connections ` +
       'are opened on the same server.',
     figures,
     notes: [
-      `Server, client process and load share 2 cores: at ${fmt(large)} subscribed the single client ` +
-        'process decodes 50,000 messages/s, and its own queueing is inside the latency figure.',
+      `Server and client processes share the machine's cores: at ${fmt(large)} subscribed the clients ` +
+        'decode 50,000 messages/s between them, and their own queueing is inside the publish → client figure. ' +
+        "The server's share is measured inside the server: from the publish on the price bus to the last " +
+        "frame handed to a client's socket for that price.",
       'RSS per connection is a difference of RSS samples tens of MiB apart: it moves by several KiB ' +
         'between runs and can even come out negative in short runs (memory returned while connecting).',
     ],

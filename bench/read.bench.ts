@@ -20,6 +20,7 @@ import {
   startServer,
   table,
   type LoadResult,
+  type RunningServer,
   type Summary,
 } from './support/harness';
 import { minuteCandles, openSeeder, syntheticAssets, type Seeder } from './support/seed';
@@ -42,6 +43,8 @@ export interface RouteResult {
 }
 
 export type ServiceRoute = 'price' | 'listingHot' | 'listingCold' | 'ohlcHot' | 'ohlcCold';
+export type HotRoute = 'price' | 'listingHot' | 'ohlcHot';
+export type EncodedRoute = 'listingBr' | 'listingGzip' | 'ohlcBr' | 'ohlcGzip';
 
 export interface ReadResults {
   bare: RouteResult;
@@ -51,7 +54,13 @@ export interface ReadResults {
   bareOhlc: RouteResult;
   /** The bare price route as the only controller of an empty Nest app on the Fastify adapter. */
   bareNest: RouteResult;
+  /** What a team would build from Nest's docs (bench/support/textbook-server.ts). */
+  textbook: Record<HotRoute, RouteResult>;
   service: Record<ServiceRoute, RouteResult>;
+  /** The cached listing and OHLC asked for in br and gzip. */
+  encoded: Record<EncodedRoute, RouteResult>;
+  /** The cached listing and OHLC with the market simulator writing at its default rate. */
+  live: Record<'listingHot' | 'ohlcHot', RouteResult>;
   express?: Record<'price' | 'listingHot' | 'ohlcHot', RouteResult>;
   embedded?: Record<'price' | 'listingCold' | 'ohlcCold', RouteResult>;
 }
@@ -59,6 +68,7 @@ export interface ReadResults {
 interface Target {
   name: string;
   path: string | (() => string);
+  headers?: Record<string, string>;
 }
 
 const SERVICE_ROUTES: Record<ServiceRoute, Target> = {
@@ -76,7 +86,9 @@ const SERVICE_ROUTES: Record<ServiceRoute, Target> = {
   },
   ohlcHot: {
     name: 'GET /BTC/ohlc?timeframe=1h&limit=500 (cache hot)',
-    path: '/api/v1/cryptocurrencies/BTC/ohlc?timeframe=1h&limit=500',
+    // The seeded source named, so that the live feed's own candles (source "simulator") do not
+    // change which series, and how many bytes, the live-feed row serves.
+    path: '/api/v1/cryptocurrencies/BTC/ohlc?timeframe=1h&limit=500&source=binance',
   },
   ohlcCold: {
     name: 'GET /BTC/ohlc?timeframe=1h&limit=500 (cache cold)',
@@ -84,6 +96,16 @@ const SERVICE_ROUTES: Record<ServiceRoute, Target> = {
       `/api/v1/cryptocurrencies/BTC/ohlc?timeframe=1h&limit=500&end=${Date.now() - random(86_400_000)}`,
   },
 };
+
+const ENCODED_ROUTES: Record<EncodedRoute, Target> = {
+  listingBr: { ...SERVICE_ROUTES.listingHot, headers: { 'accept-encoding': 'br' } },
+  listingGzip: { ...SERVICE_ROUTES.listingHot, headers: { 'accept-encoding': 'gzip' } },
+  ohlcBr: { ...SERVICE_ROUTES.ohlcHot, headers: { 'accept-encoding': 'br' } },
+  ohlcGzip: { ...SERVICE_ROUTES.ohlcHot, headers: { 'accept-encoding': 'gzip' } },
+};
+for (const [key, target] of Object.entries(ENCODED_ROUTES)) {
+  target.name = `${target.name}, Accept-Encoding: ${key.endsWith('Br') ? 'br' : 'gzip'}`;
+}
 
 /** 1,000 assets, 30 days of BTC 1-minute candles, a latest BTC price in Redis. */
 async function seedReadData(seeder: Seeder): Promise<void> {
@@ -104,7 +126,7 @@ async function measureRoutes<K extends string>(
 ): Promise<Record<K, RouteResult>> {
   const results = {} as Record<K, RouteResult>;
   for (const key of Object.keys(routes) as K[]) {
-    const { name, path } = routes[key];
+    const { name, path, headers } = routes[key];
     const url = typeof path === 'string' ? `${baseUrl}${path}` : baseUrl;
     const paths = typeof path === 'string' ? undefined : path;
     // Requests still queued when a run stops would eat into the next one (the embedded
@@ -114,7 +136,7 @@ async function measureRoutes<K extends string>(
         (response) => response.arrayBuffer(),
       );
     const measure = async (seconds: number) => {
-      const result = await load(url, { seconds, paths });
+      const result = await load(url, { seconds, paths, headers });
       await drain();
       return result;
     };
@@ -124,6 +146,21 @@ async function measureRoutes<K extends string>(
     process.stderr.write(`measured ${label}${name}\n`);
   }
   return results;
+}
+
+/** Starts a server, measures routes on it, and stops it. */
+async function measureOn<K extends string>(
+  start: () => Promise<RunningServer>,
+  routes: Record<K, Target>,
+  options: ReadOptions,
+  label: string,
+): Promise<Record<K, RouteResult>> {
+  const server = await start();
+  try {
+    return await measureRoutes(server.url, routes, options, label);
+  } finally {
+    await server.stop();
+  }
 }
 
 /** The service on its embedded database, seeded with the same data before it starts. */
@@ -183,78 +220,75 @@ export async function measureReads(options: ReadOptions): Promise<ReadResults> {
     } finally {
       await probe.stop();
     }
-    const bare = await startServer(
-      { REDIS_URL, BARE_KEY: seeder.keys.latestPrice('BTC'), BARE_BODY_PREFIX: bodyPrefix },
-      join(DIST, 'bench', 'support', 'bare-server.js'),
-      '/price',
-    );
-    let references;
-    try {
-      references = await measureRoutes(
-        bare.url,
-        {
-          bare: { name: 'bare Fastify + ioredis GET (reference)', path: '/price' },
-          bareLimited: {
-            name: 'bare Fastify + ioredis: rate-limit script, then GET',
-            path: '/price-limited',
-          },
-          bareListing: {
-            name: 'bare Fastify + ioredis GET of the same listing bytes',
-            path: '/body/listing',
-          },
-          bareOhlc: {
-            name: 'bare Fastify + ioredis GET of the same OHLC bytes',
-            path: '/body/ohlc',
-          },
+    const references = { REDIS_URL, BARE_KEY: seeder.keys.latestPrice('BTC') };
+    const withBodies = { ...references, BARE_BODY_PREFIX: bodyPrefix };
+    const script = (name: string) => join(DIST, 'bench', 'support', `${name}.js`);
+    const bare = await measureOn(
+      () => startServer(withBodies, script('bare-server'), '/price'),
+      {
+        bare: { name: 'bare Fastify + ioredis GET (reference)', path: '/price' },
+        bareLimited: {
+          name: 'bare Fastify + ioredis: rate-limit script, then GET',
+          path: '/price-limited',
         },
-        options,
-        '',
-      );
-    } finally {
-      await bare.stop();
-    }
-    const bareNest = await startServer(
-      { REDIS_URL, BARE_KEY: seeder.keys.latestPrice('BTC') },
-      join(DIST, 'bench', 'support', 'bare-nest-server.js'),
-      '/price',
-    );
-    let nest;
-    try {
-      nest = await measureRoutes(
-        bareNest.url,
-        {
-          bareNest: {
-            name: 'bare Nest (Fastify adapter, no guard/pipe/hook) + ioredis GET',
-            path: '/price',
-          },
+        bareListing: {
+          name: 'bare Fastify + ioredis GET of the same listing bytes',
+          path: '/body/listing',
         },
-        options,
-        '',
-      );
-    } finally {
-      await bareNest.stop();
-    }
+        bareOhlc: { name: 'bare Fastify + ioredis GET of the same OHLC bytes', path: '/body/ohlc' },
+      },
+      options,
+      '',
+    );
+    const nest = await measureOn(
+      () => startServer(references, script('bare-nest-server'), '/price'),
+      {
+        bareNest: {
+          name: 'bare Nest (Fastify adapter, no guard/pipe/hook) + ioredis GET',
+          path: '/price',
+        },
+      },
+      options,
+      '',
+    );
+    const { price, listingHot, ohlcHot } = SERVICE_ROUTES;
+    const textbook = await measureOn(
+      () =>
+        startServer(withBodies, script('textbook-server'), '/api/v1/cryptocurrencies/BTC/price'),
+      { price, listingHot, ohlcHot },
+      options,
+      'textbook Nest: ',
+    );
     const service = await startServer(env);
-    let measured;
+    let measured, encoded;
     try {
       measured = await measureRoutes(service.url, SERVICE_ROUTES, options, '');
+      encoded = await measureRoutes(service.url, ENCODED_ROUTES, options, '');
     } finally {
       await service.stop();
     }
-    const results: ReadResults = { ...references, ...nest, service: measured };
+    // The same service with a live feed: the simulator writes and publishes every flush.
+    const live = await measureOn(
+      () => startServer({ ...env, MARKET_SIMULATOR: 'true' }),
+      { listingHot, ohlcHot },
+      options,
+      'live feed (simulator): ',
+    );
+    const results: ReadResults = {
+      ...bare,
+      ...nest,
+      textbook,
+      service: measured,
+      encoded,
+      live,
+    };
     if (options.express) {
-      const express = await startServer(env, join(DIST, 'bench', 'support', 'express-server.js'));
-      try {
-        const { price, listingHot, ohlcHot } = SERVICE_ROUTES;
-        results.express = await measureRoutes(
-          express.url,
-          { price, listingHot, ohlcHot },
-          options,
-          'Express adapter: ',
-        );
-      } finally {
-        await express.stop();
-      }
+      results.express = await measureOn(
+        () => startServer(env, script('express-server')),
+        { price, listingHot, ohlcHot },
+        options,
+        'Express adapter: ',
+      );
     }
     if (options.embedded) results.embedded = await measureEmbedded(options);
     return results;
@@ -279,7 +313,10 @@ async function main(): Promise<void> {
     results.bareListing,
     results.bareOhlc,
     results.bareNest,
+    ...Object.values(results.textbook),
     ...Object.values(results.service),
+    ...Object.values(results.encoded),
+    ...Object.values(results.live),
     ...Object.values(results.express ?? {}),
     ...Object.values(results.embedded ?? {}),
   ];
@@ -287,6 +324,7 @@ async function main(): Promise<void> {
   const rows = all.map(({ name, summary }) => [
     name,
     range(summary.rps),
+    fmt(summary.bytes.median),
     fmt(summary.p50.median, 1),
     fmt(summary.p99.median, 1),
     fmt(summary.rps.median / reference, 2),
@@ -297,13 +335,25 @@ async function main(): Promise<void> {
   console.log(
     `50 connections, ${options.runs} runs × ${options.seconds} s per row (median, min–max); server mode (PostgreSQL + Redis)\n`,
   );
-  console.log(table(['route', 'req/s', 'p50 ms', 'p99 ms', 'vs bare', 'errors'], rows));
-  const ratio = price.rps.median / reference;
   console.log(
-    `\nprice read: ${fmt(ratio, 2)} of bare Fastify (target ≥ 0.60) ${ratio >= 0.6 ? 'PASS' : 'MISS'}; ` +
-      `${fmt(price.rps.median / results.bareLimited.summary.rps.median, 2)} of bare Fastify with the same rate-limit step; ` +
-      `${fmt(price.rps.median / results.bareNest.summary.rps.median, 2)} of bare Nest (bare Nest: ${fmt(results.bareNest.summary.rps.median / reference, 2)} of bare Fastify); ` +
-      `p99 ${fmt(price.p99.median, 1)} ms (target < 25) ${price.p99.median < 25 ? 'PASS' : 'MISS'}`,
+    table(['route', 'req/s', 'bytes/response', 'p50 ms', 'p99 ms', 'vs bare', 'errors'], rows),
+  );
+  const vs = (ours: RouteResult, theirs: RouteResult) =>
+    fmt(ours.summary.rps.median / theirs.summary.rps.median, 2);
+  const { service, textbook, live } = results;
+  console.log(
+    [
+      `\nprice read: ${vs(service.price, textbook.price)} of textbook (target ≥ 1.5), ` +
+        `${vs(service.price, results.bare)} of bare Fastify (target ≥ 0.5; old target ≥ 0.6), ` +
+        `${vs(service.price, results.bareLimited)} of bare with the rate-limit step, ` +
+        `${vs(service.price, results.bareNest)} of bare Nest; p99 ${fmt(price.p99.median, 1)} ms (target < 25)`,
+      `cached listing: ${vs(service.listingHot, textbook.listingHot)} of textbook (target ≥ 2), ` +
+        `${vs(service.listingHot, results.bareListing)} of bare, same bytes (target ≥ 0.8); ` +
+        `live feed ${vs(live.listingHot, service.listingHot)} of quiet (target ≥ 0.8)`,
+      `cached OHLC: ${vs(service.ohlcHot, textbook.ohlcHot)} of textbook (target ≥ 2), ` +
+        `${vs(service.ohlcHot, results.bareOhlc)} of bare, same bytes (target ≥ 0.8); ` +
+        `live feed ${vs(live.ohlcHot, service.ohlcHot)} of quiet (target ≥ 0.8)`,
+    ].join('\n'),
   );
 }
 

@@ -1,7 +1,7 @@
 // `npm run bench:ws`: the real-time fan-out. The service runs in one process, the Socket.IO
-// clients in another. Phase 1: 1,000 clients subscribed to BTC, 10 prices per second on the
+// clients in others (at most 2,500 per process). Phase 1: 1,000 clients subscribed to BTC, 10 prices per second on the
 // price bus for 30 s: delivered messages, latency from publish to client (p50/p99), dropped
-// messages, server RSS per connection. Phase 2: 5,000 idle connections: connect time and RSS
+// messages, the server's own share (publish to last socket write), server RSS per connection. Phase 2: 5,000 idle connections: connect time and RSS
 // per connection. The service uses a throwaway database on the local PostgreSQL (an embedded
 // PGlite would put its own memory swings into the RSS figures); with `-- --redis` the Redis
 // streams adapter carries the updates. Prints Markdown; exits 1 when a target is missed.
@@ -41,20 +41,74 @@ async function serverMemory(server: ChildProcess): Promise<number> {
   return samples.sort((a, b) => a - b)[1];
 }
 
-function startClients(url: string, clients: number, symbol?: string): ChildProcess {
-  return fork(join(__dirname, 'support', 'ws-clients.js'), {
-    env: {
-      PATH: process.env.PATH ?? '',
-      BENCH_URL: url,
-      BENCH_CLIENTS: String(clients),
-      ...(symbol ? { BENCH_SYMBOL: symbol } : {}),
-    },
-  });
-}
+/** Clients per load-generator process: above it, clients are spread over several. */
+const CLIENTS_PER_PROCESS = Number(process.env.BENCH_CLIENTS_PER_PROCESS ?? 2_500);
 
-async function stopClients(clients: ChildProcess): Promise<void> {
-  clients.send({ type: 'close' } satisfies ClientsRequest);
-  await once(clients, 'exit');
+type Connected = Extract<ClientsReply, { type: 'connected' }>;
+type Report = Extract<ClientsReply, { type: 'report' }>;
+
+/**
+ * Socket.IO clients spread over enough processes that no one process decodes more than
+ * CLIENTS_PER_PROCESS clients' messages, so that the latency is the server's rather than one
+ * client process's queue.
+ */
+class ClientGroup {
+  private constructor(private readonly processes: ChildProcess[]) {}
+
+  static start(url: string, clients: number, symbol?: string): ClientGroup {
+    const count = Math.max(1, Math.ceil(clients / CLIENTS_PER_PROCESS));
+    return new ClientGroup(
+      Array.from({ length: count }, (_, i) => {
+        const share = Math.floor(clients / count) + (i < clients % count ? 1 : 0);
+        return fork(join(__dirname, 'support', 'ws-clients.js'), {
+          env: {
+            PATH: process.env.PATH ?? '',
+            BENCH_URL: url,
+            BENCH_CLIENTS: String(share),
+            ...(symbol ? { BENCH_SYMBOL: symbol } : {}),
+          },
+        });
+      }),
+    );
+  }
+
+  get size(): number {
+    return this.processes.length;
+  }
+
+  async connected(): Promise<Omit<Connected, 'type'>> {
+    const replies = await Promise.all(
+      this.processes.map((child) => reply<ClientsReply, 'connected'>(child, 'connected')),
+    );
+    return {
+      clients: replies.reduce((sum, r) => sum + r.clients, 0),
+      connectMs: Math.max(...replies.map((r) => r.connectMs)),
+      failed: replies.reduce((sum, r) => sum + r.failed, 0),
+    };
+  }
+
+  send(request: ClientsRequest): void {
+    for (const child of this.processes) child.send(request);
+  }
+
+  async report(): Promise<Omit<Report, 'type'>> {
+    this.send({ type: 'report' });
+    const replies = await Promise.all(
+      this.processes.map((child) => reply<ClientsReply, 'report'>(child, 'report')),
+    );
+    return {
+      delivered: replies.reduce((sum, r) => sum + r.delivered, 0),
+      gaps: replies.reduce((sum, r) => sum + r.gaps, 0),
+      minPerClient: Math.min(...replies.map((r) => r.minPerClient)),
+      latenciesMs: replies.flatMap((r) => r.latenciesMs),
+    };
+  }
+
+  async stop(): Promise<void> {
+    const exits = this.processes.map((child) => once(child, 'exit'));
+    this.send({ type: 'close' });
+    await Promise.all(exits);
+  }
 }
 
 const kib = (bytes: number): string => `${fmt(bytes / 1024, 1)} KiB`;
@@ -80,6 +134,11 @@ export interface FanoutResults {
   minPerClient: number;
   p50: number;
   p99: number;
+  /** Publish on the bus to the last socket write it caused, in the server: p50 / p99 ms. */
+  serverP50: number;
+  serverP99: number;
+  /** Load-generator processes the subscribed clients were spread over. */
+  clientProcesses: number;
   rssBefore: number;
   rssPerSubscribed: number;
   rssAfterStream: number;
@@ -117,28 +176,31 @@ export async function measureFanout(options: FanoutOptions): Promise<FanoutResul
     // heap's spaces once, which would otherwise be charged to whichever phase came first.
     // It stays connected while the measured clients connect, so the memory they take is
     // their own, not what the warm-up wave left free.
-    const warmup = startClients(url, WARMUP_CLIENTS, 'BTC');
-    await reply<ClientsReply, 'connected'>(warmup, 'connected');
+    const warmup = ClientGroup.start(url, WARMUP_CLIENTS, 'BTC');
+    await warmup.connected();
 
     // Phase 1: subscribed clients under a steady price stream.
     const before = await serverMemory(server);
-    const subscribed = startClients(url, options.subscribed, 'BTC');
-    const connected = await reply<ClientsReply, 'connected'>(subscribed, 'connected');
+    const subscribed = ClientGroup.start(url, options.subscribed, 'BTC');
+    const connected = await subscribed.connected();
     const withClients = await serverMemory(server);
-    await stopClients(warmup);
-    subscribed.send({ type: 'reset' } satisfies ClientsRequest);
+    await warmup.stop();
+    subscribed.send({ type: 'reset' });
     server.send({
       type: 'publish',
       symbol: 'BTC',
       perSecond: PER_SECOND,
       seconds: options.seconds,
     } satisfies ServerRequest);
-    const { count: published } = await reply<ServerReply, 'published'>(server, 'published');
-    await new Promise((resolve) => setTimeout(resolve, 2_000)); // let the last ones arrive
-    subscribed.send({ type: 'report' } satisfies ClientsRequest);
-    const report = await reply<ClientsReply, 'report'>(subscribed, 'report');
+    const { count: published, serverMs } = await reply<ServerReply, 'published'>(
+      server,
+      'published',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // let the last ones arrive
+    const report = await subscribed.report();
     const afterStream = await serverMemory(server);
-    await stopClients(subscribed);
+    await subscribed.stop();
+    const serverShare = serverMs.sort((a, b) => a - b);
 
     const expected = published * (options.subscribed - connected.failed);
     const dropped = expected - report.delivered;
@@ -152,10 +214,10 @@ export async function measureFanout(options: FanoutOptions): Promise<FanoutResul
     if (options.idle > 0) {
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       const idleBefore = await serverMemory(server);
-      const clients = startClients(url, options.idle);
-      const connectedIdle = await reply<ClientsReply, 'connected'>(clients, 'connected');
+      const clients = ClientGroup.start(url, options.idle);
+      const connectedIdle = await clients.connected();
       const idleAfter = await serverMemory(server);
-      await stopClients(clients);
+      await clients.stop();
       idle = {
         clients: options.idle,
         connectMs: connectedIdle.connectMs,
@@ -175,6 +237,9 @@ export async function measureFanout(options: FanoutOptions): Promise<FanoutResul
       minPerClient: report.minPerClient,
       p50,
       p99,
+      serverP50: percentile(serverShare, 50),
+      serverP99: percentile(serverShare, 99),
+      clientProcesses: subscribed.size,
       rssBefore: before,
       rssPerSubscribed: perConnection,
       rssAfterStream: afterStream,
@@ -208,9 +273,14 @@ async function main(): Promise<void> {
         ['seq gaps seen by clients', fmt(r.gaps), mark(r.gaps === 0)],
         ['fewest updates at one client', fmt(r.minPerClient), ''],
         [
-          'latency publish → client p50 / p99',
+          `latency publish → client p50 / p99 (clients in ${r.clientProcesses} process(es))`,
           `${fmt(r.p50)} / ${fmt(r.p99)} ms`,
           `p99 ≤ ${P99_TARGET_MS} ms ${mark(r.p99 <= P99_TARGET_MS)}`,
+        ],
+        [
+          "server's share: publish → last socket write, p50 / p99",
+          `${fmt(r.serverP50, 1)} / ${fmt(r.serverP99, 1)} ms`,
+          '',
         ],
         [
           'server RSS per subscribed connection',

@@ -11,6 +11,7 @@ import {
   PAGE_SECURITY_HEADERS,
 } from './common/http/security-headers';
 import { RouteMethods } from './common/http/route-methods';
+import { registerCompression } from './common/http/compression';
 import { setupSwagger } from './common/http/swagger';
 import { ErrorCode } from './common/errors/error-code';
 import { PROBLEM_CONTENT_TYPE, buildProblem } from './common/errors/problem-details';
@@ -61,6 +62,8 @@ export function buildFastifyAdapter(config: AppConfig): FastifyAdapter {
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   app.useLogger(app.get(Logger));
 
+  // Before any route is added (Swagger's, then the controllers'), so that every route gets it.
+  await registerCompression(app);
   const fastify = app.getHttpAdapter().getInstance();
   // Bodies are JSON: anything else (text/plain included) is 415, not a string handed to a DTO.
   fastify.removeContentTypeParser('text/plain');

@@ -77,17 +77,22 @@ export async function freePort(): Promise<number> {
 /**
  * Starts a built script (default: the service) on a free port and waits until `readyPath`
  * answers (any status, or only 2xx with `requireOk`), so it works whatever the log level.
+ * `nodeArgs` go to node before the script (`--cpu-prof`, to profile a server under load).
  */
 export async function startServer(
   env: Record<string, string>,
   script = join(DIST, 'src', 'main.js'),
   readyPath = '/health/live',
-  { pollMs = 100, requireOk = false }: { pollMs?: number; requireOk?: boolean } = {},
+  {
+    pollMs = 100,
+    requireOk = false,
+    nodeArgs = [],
+  }: { pollMs?: number; requireOk?: boolean; nodeArgs?: string[] } = {},
 ): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const spawned = performance.now();
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -124,6 +129,8 @@ export async function startServer(
 
 export type LoadResult = {
   rps: number;
+  /** Response bytes (headers and body) per request, as autocannon counted them. */
+  bytes: number;
   p50: number;
   p99: number;
   errors: number;
@@ -132,17 +139,24 @@ export type LoadResult = {
 
 export async function load(
   url: string,
-  options: { seconds?: number; connections?: number; paths?: () => string } = {},
+  options: {
+    seconds?: number;
+    connections?: number;
+    paths?: () => string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<LoadResult> {
-  const { seconds = 5, connections = 50, paths } = options;
+  const { seconds = 5, connections = 50, paths, headers } = options;
   const result = await autocannon({
     url,
     connections,
     duration: seconds,
+    headers,
     requests: paths ? [{ setupRequest: (request) => ({ ...request, path: paths() }) }] : undefined,
   });
   return {
     rps: result.requests.average,
+    bytes: result.requests.total ? result.throughput.total / result.requests.total : 0,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,

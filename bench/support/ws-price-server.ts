@@ -2,6 +2,7 @@
 // (embedded database, or DATABASE_URL/REDIS_URL when set), with an IPC channel through which
 // the benchmark asks for its memory and for prices to be published on the price bus, which
 // is where ingestion hands over committed prices. Prices carry their publish time.
+import { transports } from 'engine.io';
 import { AssetsRepository } from '../../src/cryptocurrencies/assets.repository';
 import { createApp } from '../../src/app.setup';
 import { loadAppConfig } from '../../src/config/app-config';
@@ -13,9 +14,33 @@ export type ServerRequest =
 export type ServerReply =
   | { type: 'ready'; url: string }
   | { type: 'memory'; rss: number; heapUsed: number }
-  | { type: 'published'; count: number };
+  | {
+      type: 'published';
+      count: number;
+      /** Per price: ms from its publish on the bus to the last socket write it caused. */
+      serverMs: number[];
+    };
 
 const send = (reply: ServerReply): void => void process.send?.(reply);
+
+/**
+ * When the server last handed each broadcast's frame to a client's socket. Every Socket.IO
+ * message to a websocket client leaves through this transport's send; a broadcast's packets
+ * share one pre-encoded frame, which names the broadcast (a socket that was backed up gets it
+ * later, from its buffer, through the same send).
+ */
+const lastWriteOf = new Map<unknown, number>();
+const websocket = transports.websocket.prototype;
+const transportSend = websocket.send;
+websocket.send = function (this: typeof websocket, ...args) {
+  transportSend.apply(this, args);
+  const now = performance.now();
+  for (const packet of args[0]) {
+    const frame = (packet.options as { wsPreEncodedFrame?: unknown } | undefined)
+      ?.wsPreEncodedFrame;
+    if (frame) lastWriteOf.set(frame, now);
+  }
+};
 
 async function main(): Promise<void> {
   const config = loadAppConfig(process.env);
@@ -38,8 +63,12 @@ async function main(): Promise<void> {
         let count = 0;
         let price = 90_000;
         const total = request.perSecond * request.seconds;
+        const publishedAt: number[] = [];
+        // Only the broadcasts of this stream, the n-th of them carrying the n-th price.
+        lastWriteOf.clear();
         const timer = setInterval(() => {
           price *= 1 + (Math.random() - 0.5) / 1_000;
+          publishedAt.push(performance.now());
           bus.publishPrices([
             {
               symbol: request.symbol,
@@ -52,7 +81,13 @@ async function main(): Promise<void> {
           ]);
           if (++count === total) {
             clearInterval(timer);
-            send({ type: 'published', count });
+            setTimeout(() => {
+              const lastWrites = [...lastWriteOf.values()];
+              const serverMs = publishedAt
+                .slice(0, lastWrites.length)
+                .map((at, i) => lastWrites[i] - at);
+              send({ type: 'published', count, serverMs });
+            }, 1_000);
           }
         }, 1_000 / request.perSecond);
         return;

@@ -47,7 +47,11 @@ export abstract class AppConfig {
     statementTimeoutMs: number;
   };
   abstract readonly redis: { url?: string; keyPrefix: string };
-  abstract readonly cache: { ttlSeconds: number };
+  abstract readonly cache: {
+    ttlSeconds: number;
+    memoryMaxBytes: number;
+    invalidationIntervalMs: number;
+  };
   /** A latest price older than this is served with `stale: true`. */
   abstract readonly marketData: { priceStaleSeconds: number };
   abstract readonly rateLimit: {
@@ -174,7 +178,11 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     },
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
-    cache: { ttlSeconds: env.CACHE_TTL_SECONDS },
+    cache: {
+      ttlSeconds: env.CACHE_TTL_SECONDS,
+      memoryMaxBytes: env.CACHE_MEMORY_MAX_MB * 2 ** 20,
+      invalidationIntervalMs: env.CACHE_INVALIDATION_INTERVAL_MS,
+    },
     marketData: { priceStaleSeconds: env.PRICE_STALE_SECONDS },
     rateLimit: {
       perMinute: env.RATE_LIMIT_PER_MINUTE,

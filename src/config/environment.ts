@@ -117,6 +117,17 @@ export class Environment {
   @IntegerVar(1, 86_400)
   CACHE_TTL_SECONDS = 300;
 
+  /** In-process first level of the response cache, per instance (bodies and their variants). */
+  @IntegerVar(1, 4_096)
+  CACHE_MEMORY_MAX_MB = 64;
+
+  /**
+   * Cache generations are bumped at most this often (ms): the longest a cached answer can lag
+   * behind ingested data. 0 bumps on every commit.
+   */
+  @IntegerVar(0, 60_000)
+  CACHE_INVALIDATION_INTERVAL_MS = 1_000;
+
   @IntegerVar(1, 86_400)
   PRICE_STALE_SECONDS = 300;
 

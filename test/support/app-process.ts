@@ -23,6 +23,8 @@ export function spawnApp(env: Record<string, string>): AppProcess {
       INGESTION_SCHEDULE: 'false',
       BINANCE_STREAM: 'false',
       RATE_LIMIT_PER_MINUTE: '1000000',
+      // Suites ingest and read back at once; the bounded bump rate has its own tests.
+      CACHE_INVALIDATION_INTERVAL_MS: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -52,6 +52,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // Suites send many requests from one address; the rate-limit suite sets its own limits.
     RATE_LIMIT_PER_MINUTE: '1000000',
     SYNC_RATE_LIMIT_PER_MINUTE: '1000000',
+    // Suites ingest and read back at once; the bounded bump rate has its own tests.
+    CACHE_INVALIDATION_INTERVAL_MS: '0',
     // Suites share the Redis server but not a database: keep their keys apart.
     REDIS_KEY_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     ...(serverRedisUrl ? { REDIS_URL: serverRedisUrl } : {}),

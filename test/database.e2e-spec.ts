@@ -44,6 +44,8 @@ describe('Database (e2e)', () => {
       'created_at',
       'last_used_at',
       'revoked',
+      'expires_at',
+      'revoked_at',
     ]);
   });
 

@@ -70,7 +70,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const metrics = app.get(MetricsService);
   // Every route registered from here on (Swagger, then the controllers at init).
   const routes = new RouteMethods();
-  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url, route.config));
   // Callback-style hooks: on the hottest routes, async hooks cost a promise each.
   const identify = (request: FastifyRequest, reply: FastifyReply): void => {
     const isPage = PAGE_PATH_PREFIXES.some((prefix) => request.url.startsWith(prefix));

@@ -9,6 +9,15 @@ const PROBLEM_JSON = /^application\/problem\+json/;
 describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
   let sut: TestApp;
 
+  const waitForRun = async (runId: string): Promise<void> => {
+    for (let i = 0; i < 100; i++) {
+      const response = await fetch(`${sut.baseUrl}/api/v1/ingestion/runs/${runId}`);
+      if (((await response.json()) as { status: string }).status !== 'running') return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`run ${runId} still running after 5 s`);
+  };
+
   const sync = (query = '', key: string | null = ADMIN_KEY, headers: Record<string, string> = {}) =>
     fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync${query}`, {
       method: 'POST',
@@ -109,11 +118,15 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
         expect(response.headers.get('allow')).toContain('POST');
         expect(await response.json()).toMatchObject({ status: 405, code: 'method_not_allowed' });
       }
-      // GET on the path is the symbol route (`/cryptocurrencies/{symbol}`), not the admin one.
+      // GET would match the symbol route (`/cryptocurrencies/{symbol}`): it is refused, not a 404.
       const get = await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync`, {
         headers: { 'X-API-Key': ADMIN_KEY },
       });
-      expect(get.status).toBe(404);
+      expect(get.status).toBe(405);
+      expect(get.headers.get('allow')).toBe('POST');
+      expect(await get.json()).toMatchObject({ status: 405, code: 'method_not_allowed' });
+      const put = await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync`, { method: 'PUT' });
+      expect(put.headers.get('allow')).not.toContain('GET');
       expect(
         await sut.app.get(DataSource).query<unknown[]>('SELECT id FROM ingestion_runs'),
       ).toHaveLength(runsBefore.length);
@@ -124,6 +137,44 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
 
       expect(response.status).toBe(404);
       expect(response.headers.get('allow')).toBeNull();
+    });
+  });
+
+  describe('with a JSON body', () => {
+    const syncWithBody = (body: unknown, query = '') =>
+      fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync${query}`, {
+        method: 'POST',
+        headers: { 'X-API-Key': ADMIN_KEY, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    it('reads the body like the query: a provider named there is the one run', async () => {
+      const unknown = await syncWithBody({ provider: 'nope' });
+      expect(unknown.status).toBe(400);
+      expect(((await unknown.json()) as { detail: string }).detail).toContain('Enabled: csv');
+
+      const started = await syncWithBody({ provider: 'csv', wait: false });
+      expect(started.status).toBe(202);
+      const run = (await started.json()) as { run_id: string; provider: string };
+      expect(run.provider).toBe('csv');
+      await waitForRun(run.run_id);
+    });
+
+    it('refuses a field given in query and body with different values, and unknown fields', async () => {
+      const conflicting = await syncWithBody({ provider: 'csv' }, '?provider=coingecko');
+      expect(conflicting.status).toBe(400);
+      expect(await conflicting.json()).toMatchObject({
+        code: 'validation_failed',
+        errors: [{ field: 'provider' }],
+      });
+
+      const unknownField = await syncWithBody({ source: 'csv' });
+      expect(unknownField.status).toBe(400);
+      expect(
+        await sut.app
+          .get(DataSource)
+          .query<unknown[]>(`SELECT id FROM ingestion_runs WHERE source <> 'csv'`),
+      ).toHaveLength(0);
     });
   });
 

@@ -1,5 +1,7 @@
 import {
+  Body,
   Controller,
+  Get,
   Headers,
   HttpCode,
   HttpStatus,
@@ -8,8 +10,11 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiAcceptedResponse,
+  ApiBody,
+  ApiExcludeEndpoint,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
@@ -23,6 +28,7 @@ import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
 import { ApiProblems } from '../common/http/api-problem.decorator';
+import { REFUSES_METHOD } from '../common/http/route-methods';
 import type { ProviderName } from '../config/environment';
 import { SyncQuery, SyncResultDto } from './dto/sync.dto';
 import type { IngestionRunEntity } from './entities/ingestion-run.entity';
@@ -44,6 +50,25 @@ function toResult(run: IngestionRunEntity): SyncResultDto {
     duration_ms: run.durationMs,
     timestamp: (run.finishedAt ?? run.startedAt).toISOString(),
   };
+}
+
+/** The query's and the JSON body's fields, one set: a field given twice must say the same. */
+function mergeSyncParameters(query: SyncQuery, body: SyncQuery | undefined): SyncQuery {
+  const merged: SyncQuery = { ...query };
+  for (const field of ['provider', 'limit', 'wait'] as const) {
+    const value = body?.[field];
+    if (value === undefined) continue;
+    if (query[field] !== undefined && query[field] !== value) {
+      throw AppException.validation([
+        {
+          field,
+          message: `${field} is ${String(query[field])} in the query and ${String(value)} in the body`,
+        },
+      ]);
+    }
+    (merged as Record<string, unknown>)[field] = value;
+  }
+  return merged;
 }
 
 @ApiTags('ingestion')
@@ -73,12 +98,19 @@ export class SyncController {
     description:
       'A retry with the same key replays the stored response (Idempotent-Replayed: true); 409 while the first is running',
   })
-  @ApiProblems(400, 401, 403, 409, 429, 502, 503, 504)
+  @ApiBody({
+    type: SyncQuery,
+    required: false,
+    description: 'The same fields as the query, as JSON; a field given in both must agree',
+  })
+  @ApiProblems(400, 401, 403, 409, 413, 415, 429, 502, 503, 504)
   async sync(
-    @Query() query: SyncQuery,
+    @Query() fromQuery: SyncQuery,
+    @Body() fromBody: SyncQuery, // a union type would lose the metadata the pipe validates by
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SyncResultDto> {
+    const query = mergeSyncParameters(fromQuery, fromBody);
     const name = (query.provider ??
       this.ingestion.enabledProviders()[0]?.name ??
       'csv') as ProviderName;
@@ -92,6 +124,18 @@ export class SyncController {
     }
     void reply.status(outcome.result.status);
     return outcome.result.body;
+  }
+
+  /** `GET` on this path would otherwise be read as the symbol route: "symbol 'SYNC' not found". */
+  @Get('sync')
+  @RouteConfig({ [REFUSES_METHOD]: true })
+  @ApiExcludeEndpoint()
+  refuseGet(): never {
+    throw new AppException(
+      ErrorCode.MethodNotAllowed,
+      'Method GET is not allowed on this path; allowed: POST',
+      { headers: { allow: 'POST' } },
+    );
   }
 
   private async execute(

@@ -55,6 +55,7 @@ class ApiValidationPipe extends ValidationPipe {
     if (
       metadata.type === 'body' &&
       isDto &&
+      value !== undefined && // no body at all: validated as {} (required fields still fail)
       (typeof value !== 'object' || value === null || Array.isArray(value))
     ) {
       throw AppException.validation([{ field: 'body', message: 'body must be a JSON object' }]);

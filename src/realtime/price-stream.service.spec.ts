@@ -68,21 +68,22 @@ describe(PriceStreamService.name, () => {
 
     const [first, second] = await updates;
     expect([first.payload, second.payload]).toMatchObject([
-      { symbol: 'BTC', price: 1, seq: 1 },
-      { symbol: 'BTC', price: 4, seq: 2 },
+      { symbol: 'BTC', price: 1 },
+      { symbol: 'BTC', price: 4, seq: first.payload.seq + 1 },
     ]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(INTERVAL_MS - 5);
   });
 
   it('throttles each symbol on its own', async () => {
     const updates = collect(2);
+    const started = Date.now();
 
     bus.publishPrices([aPrice({ symbol: 'BTC' }), aPrice({ symbol: 'ETH', price: 5 })]);
 
-    expect((await updates).map((u) => [u.payload.symbol, u.payload.seq])).toEqual([
-      ['BTC', 1],
-      ['ETH', 1],
-    ]);
+    const sent = await updates;
+    expect(sent.map((u) => u.payload.symbol)).toEqual(['BTC', 'ETH']);
+    // Each stream's counter starts on its own, from the clock.
+    for (const update of sent) expect(update.payload.seq).toBeGreaterThanOrEqual(started);
   });
 
   it('keeps a closed candle when the next minute starts within the same interval', async () => {
@@ -94,34 +95,36 @@ describe(PriceStreamService.name, () => {
       aCandle({ openTime: 120_000, close: 3 }),
     ]);
 
-    expect((await updates).map((u) => u.payload)).toMatchObject([
-      {
-        open_time: '1970-01-01T00:01:00.000Z',
-        close: 1,
-        is_closed: false,
-        seq: 1,
-      },
-      { open_time: '1970-01-01T00:01:00.000Z', close: 2, is_closed: true, seq: 2 },
-      { open_time: '1970-01-01T00:02:00.000Z', close: 3, seq: 3 },
+    const sent = (await updates).map((u) => u.payload);
+    const seq = sent[0].seq;
+    expect(sent).toMatchObject([
+      { open_time: '1970-01-01T00:01:00.000Z', close: 1, is_closed: false },
+      { open_time: '1970-01-01T00:01:00.000Z', close: 2, is_closed: true, seq: seq + 1 },
+      { open_time: '1970-01-01T00:02:00.000Z', close: 3, seq: seq + 2 },
     ]);
   });
 
   it('numbers prices and candles of a symbol separately', async () => {
-    const updates = collect(2);
+    const updates = collect(3);
 
-    bus.publishPrices([aPrice()]);
+    bus.publishPrices([aPrice({ price: 1 })]);
     bus.publishCandles([aCandle()]);
+    bus.publishPrices([aPrice({ price: 2 })]);
 
-    expect((await updates).map((u) => [u.event, u.payload.seq])).toEqual([
-      ['price_update', 1],
-      ['candle_update', 1],
+    const [first, candle, second] = await updates;
+    expect([first.event, candle.event, second.event]).toEqual([
+      'price_update',
+      'candle_update',
+      'price_update',
     ]);
+    // The candle took no number from the price counter.
+    expect(second.payload.seq).toBe(first.payload.seq + 1);
   });
 
   it('snapshots the latest price with the last seq sent, falling back to the asset row', async () => {
     const sent = collect(1);
     bus.publishPrices([aPrice({ price: 7 })]);
-    await sent;
+    const [{ payload }] = await sent;
     latest.get.mockResolvedValueOnce({ symbol: 'BTC', price: 7, timestamp: 0, source: 'test' });
     latest.get.mockResolvedValueOnce(null);
     assets.findBySymbol.mockResolvedValueOnce({
@@ -132,7 +135,11 @@ describe(PriceStreamService.name, () => {
       source: 'csv',
     });
 
-    expect(await sut.snapshot('BTC')).toMatchObject({ price: 7, seq: 1, change_24h: null });
+    expect(await sut.snapshot('BTC')).toMatchObject({
+      price: 7,
+      seq: payload.seq,
+      change_24h: null,
+    });
     expect(await sut.snapshot('ETH')).toEqual({
       symbol: 'ETH',
       price: 3.5,

@@ -3,10 +3,43 @@ import type Redis from 'ioredis';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import { RedisKeys } from '../redis/redis-keys';
 
+/** A counter nobody used for this long is dropped (bulk imports touch many symbols once). */
+const COUNTER_TTL_SECONDS = 24 * 60 * 60;
+
 /**
- * Per-stream sequence numbers (`price:BTC`, `candle:BTC`). With Redis they come from INCR,
- * so they keep increasing across instances and restarts; without Redis (or while it is
- * away) from an in-process counter that continues from the last value this process saw.
+ * Per stream: the next value of its counter, at least ARGV[2 + i] (this process's last + 1).
+ * A counter that does not exist (first use, Redis restarted without persistence, expired)
+ * starts from ARGV[1], the wall clock in milliseconds, so it continues above every number
+ * handed out before. Each counter expires COUNTER_TTL_SECONDS after its last use.
+ */
+const NEXT_SEQUENCES_LUA = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local floor = tonumber(ARGV[i + 2])
+  local value
+  if redis.call('EXISTS', key) == 1 then
+    value = redis.call('INCR', key)
+  else
+    value = redis.call('INCRBY', key, math.max(tonumber(ARGV[1]), floor))
+  end
+  if value < floor then value = redis.call('INCRBY', key, floor - value) end
+  redis.call('EXPIRE', key, tonumber(ARGV[2]))
+  out[i] = value
+end
+return out`;
+
+type SequenceClient = Redis & {
+  nextSequences(...keysThenArgs: (string | number)[]): Promise<number[]>;
+};
+
+/**
+ * Per-stream sequence numbers (`price:BTC`, `candle:BTC`) that only ever increase: across
+ * instances (one counter per stream in Redis), across restarts of the service, and across
+ * restarts of a Redis that keeps nothing on disk. A counter that has to start afresh — in
+ * Redis or, without Redis, in this process — starts from the wall clock in milliseconds,
+ * which is above any earlier value as long as a stream gets fewer than 1,000 numbers a
+ * second on average (updates are coalesced to one per WS_MIN_INTERVAL_MS). While Redis is
+ * away, an in-process counter continues from the last value this process saw.
  */
 @Injectable()
 export class SequenceStore {
@@ -17,15 +50,20 @@ export class SequenceStore {
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
     private readonly keys: RedisKeys,
-  ) {}
+  ) {
+    if (redis && !('nextSequences' in redis)) {
+      redis.defineCommand('nextSequences', { lua: NEXT_SEQUENCES_LUA });
+    }
+  }
 
   /** The next number of each stream, in order (a stream named twice gets two numbers). */
   async next(streams: readonly string[]): Promise<number[]> {
     if (streams.length === 0) return [];
     const counted = this.redis ? await this.incrementInRedis(this.redis, streams) : null;
     return streams.map((stream, i) => {
-      const value = counted?.[i] ?? (this.local.get(stream) ?? 0) + 1;
-      this.local.set(stream, Math.max(value, this.local.get(stream) ?? 0));
+      const last = this.local.get(stream);
+      const value = counted?.[i] ?? (last === undefined ? Date.now() : last + 1);
+      this.local.set(stream, Math.max(value, last ?? 0));
       return value;
     });
   }
@@ -47,13 +85,26 @@ export class SequenceStore {
     redis: Redis,
     streams: readonly string[],
   ): Promise<number[] | null> {
+    // A stream named twice in one batch must get two numbers: floors count up per mention.
+    const floors = new Map<string, number>();
+    const floorOf = (stream: string) => {
+      const floor = (floors.get(stream) ?? this.local.get(stream) ?? 0) + 1;
+      floors.set(stream, floor);
+      return floor;
+    };
     try {
-      const pipeline = redis.pipeline();
-      for (const stream of streams) pipeline.incr(this.keys.realtimeSeq(stream));
-      const results = (await pipeline.exec()) ?? [];
-      const values = results.map(([error, value]) => (error ? NaN : Number(value)));
-      if (values.length !== streams.length || values.some(Number.isNaN))
-        throw new Error('INCR failed');
+      const values = (
+        await (redis as SequenceClient).nextSequences(
+          streams.length,
+          ...streams.map((stream) => this.keys.realtimeSeq(stream)),
+          Date.now(),
+          COUNTER_TTL_SECONDS,
+          ...streams.map(floorOf),
+        )
+      ).map(Number);
+      if (values.length !== streams.length || values.some(Number.isNaN)) {
+        throw new Error('counter script failed');
+      }
       if (this.redisFailing) this.logger.log('sequence numbers counted in Redis again');
       this.redisFailing = false;
       return values;

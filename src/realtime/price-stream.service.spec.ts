@@ -140,14 +140,20 @@ describe(PriceStreamService.name, () => {
       seq: payload.seq,
       change_24h: null,
     });
-    expect(await sut.snapshot('ETH')).toEqual({
+    const fallback = await sut.snapshot('ETH');
+    expect(fallback).toEqual({
       symbol: 'ETH',
       price: 3.5,
       change_24h: -1.25,
       volume_24h: null,
       timestamp: '1970-01-01T00:00:00.000Z',
       source: 'csv',
-      seq: 0,
+      seq: expect.any(Number),
     });
+    // No update of ETH was sent yet: the next one follows the snapshot without a gap.
+    const next = collect(1);
+    bus.publishPrices([aPrice({ symbol: 'ETH', price: 3.6 })]);
+    const [update] = await next;
+    expect(update.payload.seq).toBe(fallback!.seq + 1);
   });
 });

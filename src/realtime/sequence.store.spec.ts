@@ -23,6 +23,14 @@ describe(SequenceStore.name, () => {
       expect(c).toBeGreaterThan(b);
     });
 
+    it('reports a snapshot before the first update one below the update that follows', async () => {
+      const sut = new SequenceStore(null, keys);
+      const snapshot = await sut.current('price:XRP');
+      expect(snapshot).toBeGreaterThan(0);
+      expect(await sut.current('price:XRP')).toBe(snapshot);
+      expect(await sut.next(['price:XRP'])).toEqual([snapshot + 1]);
+    });
+
     it('counts each stream on its own', async () => {
       const sut = new SequenceStore(null, keys);
       const [price] = await sut.next(['price:ETH']);
@@ -71,6 +79,16 @@ describe(SequenceStore.name, () => {
       await redis.set(keys.realtimeSeq('price:SOL'), String(a - 10));
       const [b] = await sut.next(['price:SOL']);
       expect(b).toBe(a + 1);
+    });
+
+    it('starts a counter on its first snapshot, one below the next update on any instance', async () => {
+      const one = new SequenceStore(redis, keys);
+      const two = new SequenceStore(redis, keys);
+      const snapshot = await one.current('price:DOT');
+      expect(snapshot).toBeGreaterThan(0);
+      expect(await two.current('price:DOT')).toBe(snapshot);
+      expect(await two.next(['price:DOT'])).toEqual([snapshot + 1]);
+      expect(await redis.ttl(keys.realtimeSeq('price:DOT'))).toBeGreaterThan(86_000);
     });
 
     it('lets counters expire a day after their last use', async () => {

@@ -28,8 +28,20 @@ for i, key in ipairs(KEYS) do
 end
 return out`;
 
+/**
+ * The last number of a stream; a counter that does not exist yet starts here, from the wall
+ * clock (ARGV[1]) or this process's last (ARGV[3]), whichever is higher, so the next number
+ * handed out is exactly one above what a snapshot reported.
+ */
+const CURRENT_SEQUENCE_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('SET', KEYS[1], math.max(tonumber(ARGV[1]), tonumber(ARGV[3])), 'EX', tonumber(ARGV[2]))
+end
+return redis.call('GET', KEYS[1])`;
+
 type SequenceClient = Redis & {
   nextSequences(...keysThenArgs: (string | number)[]): Promise<number[]>;
+  currentSequence(key: string, now: number, ttl: number, floor: number): Promise<string>;
 };
 
 /**
@@ -53,6 +65,7 @@ export class SequenceStore {
   ) {
     if (redis && !('nextSequences' in redis)) {
       redis.defineCommand('nextSequences', { lua: NEXT_SEQUENCES_LUA });
+      redis.defineCommand('currentSequence', { numberOfKeys: 1, lua: CURRENT_SEQUENCE_LUA });
     }
   }
 
@@ -68,17 +81,34 @@ export class SequenceStore {
     });
   }
 
-  /** The last number handed out for a stream (0 before the first). */
+  /**
+   * The last number handed out for a stream. Before the first, the counter is started (from
+   * the clock), so a snapshot's seq is always one below the next update's.
+   */
   async current(stream: string): Promise<number> {
+    const last = this.local.get(stream) ?? 0;
     if (this.redis) {
       try {
-        const value = Number((await this.redis.get(this.keys.realtimeSeq(stream))) ?? 0);
-        this.local.set(stream, Math.max(value, this.local.get(stream) ?? 0));
+        const value = Number(
+          await (this.redis as SequenceClient).currentSequence(
+            this.keys.realtimeSeq(stream),
+            Date.now(),
+            COUNTER_TTL_SECONDS,
+            last,
+          ),
+        );
+        if (!Number.isNaN(value)) {
+          const current = Math.max(value, last);
+          this.local.set(stream, current);
+          return current;
+        }
       } catch {
         // Redis away: the local counter answers.
       }
     }
-    return this.local.get(stream) ?? 0;
+    const current = last || Date.now();
+    this.local.set(stream, current);
+    return current;
   }
 
   private async incrementInRedis(

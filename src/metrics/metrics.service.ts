@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus registry of this process: default runtime metrics and HTTP timings. */
 @Injectable()
@@ -14,6 +14,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly slowConsumersClosed = new Counter({
+    name: 'realtime_slow_consumers_closed_total',
+    help: 'Real-time connections closed because their unsent data passed WS_MAX_BUFFERED_BYTES',
+    labelNames: ['protocol'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly staleBroadcastsDropped = new Counter({
+    name: 'realtime_stale_broadcasts_dropped_total',
+    help: 'Broadcasts from another instance dropped as stale (queued during a Redis outage)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -21,6 +34,14 @@ export class MetricsService {
   /** `route` is the route template (`/api/v1/x/:symbol`), never the raw URL, to bound cardinality. */
   observeHttp(method: string, route: string, statusCode: number, seconds: number): void {
     this.httpDuration.observe({ method, route, status_code: String(statusCode) }, seconds);
+  }
+
+  countSlowConsumerClosed(protocol: 'socket.io' | 'ws'): void {
+    this.slowConsumersClosed.inc({ protocol });
+  }
+
+  countStaleBroadcastDropped(): void {
+    this.staleBroadcastsDropped.inc();
   }
 
   get contentType(): string {

@@ -7,8 +7,10 @@ import type Redis from 'ioredis';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { closeRedisClient, createBlockingRedisClient } from '../redis/redis-client.factory';
 import { RedisKeys } from '../redis/redis-keys';
+import { guardAgainstRedisOutage } from './redis-outage.adapter';
 
 const HANDLER_LOGGER = new Logger('RealtimeIoAdapter');
 
@@ -16,11 +18,17 @@ const HANDLER_LOGGER = new Logger('RealtimeIoAdapter');
 const MAX_MESSAGE_BYTES = 16 * 1024;
 /** Redis stream length: what reconnecting clients can be replayed from, across instances. */
 const STREAM_MAX_LEN = 50_000;
+/** How long a broadcast waits for Redis before this instance's sockets get it anyway. */
+const PUBLISH_TIMEOUT_MS = 1_000;
+/** A broadcast read from the stream this long after it was sent is not shown as live. */
+const STALE_BROADCAST_MS = 5_000;
 
 /**
  * The Socket.IO server on the Fastify HTTP server: heartbeat, CORS and connection-state
  * recovery from the configuration; with REDIS_URL the Redis streams adapter (which keeps
- * recovery working across instances) on a connection of its own, since it blocks on XREAD.
+ * recovery working across instances) on a connection of its own, since it blocks on XREAD,
+ * guarded so that a Redis outage neither silences this instance's sockets nor floods them
+ * with stale prices afterwards (redis-outage.adapter.ts).
  */
 export class RealtimeIoAdapter extends IoAdapter {
   private redis?: Redis;
@@ -28,11 +36,13 @@ export class RealtimeIoAdapter extends IoAdapter {
   private readonly duplicates: Redis[] = [];
   private readonly config: AppConfig;
   private readonly keys: RedisKeys;
+  private readonly metrics: MetricsService;
 
   constructor(app: INestApplicationContext) {
     super(app);
     this.config = app.get(AppConfig);
     this.keys = app.get(RedisKeys);
+    this.metrics = app.get(MetricsService);
   }
 
   /**
@@ -49,15 +59,23 @@ export class RealtimeIoAdapter extends IoAdapter {
     if (redis.url) {
       this.redis ??= this.trackDuplicates(createBlockingRedisClient(redis.url, 'socket.io'));
       const keys = this.keys.socketIo;
-      adapter = createAdapter(this.redis, {
-        streamName: keys.stream,
-        channelPrefix: keys.channelPrefix,
-        sessionKeyPrefix: keys.sessionPrefix,
-        maxLen: STREAM_MAX_LEN,
-        onlyPlaintext: true,
-        // Bounds how long a closing instance waits for its last blocking read.
-        blockTimeInMs: 2_000,
-      });
+      adapter = guardAgainstRedisOutage(
+        createAdapter(this.redis, {
+          streamName: keys.stream,
+          channelPrefix: keys.channelPrefix,
+          sessionKeyPrefix: keys.sessionPrefix,
+          maxLen: STREAM_MAX_LEN,
+          onlyPlaintext: true,
+          // Bounds how long a closing instance waits for its last blocking read.
+          blockTimeInMs: 2_000,
+        }),
+        {
+          publisher: this.redis,
+          publishTimeoutMs: PUBLISH_TIMEOUT_MS,
+          staleAfterMs: STALE_BROADCAST_MS,
+          onStaleDropped: () => this.metrics.countStaleBroadcastDropped(),
+        },
+      ) as ServerOptions['adapter'];
     }
     const server = new Server(this.httpServer as HttpServer, {
       ...(options as Partial<ServerOptions>),

@@ -33,8 +33,9 @@ export class TcpProxy {
     this.targetPort = targetPort;
   }
 
-  /** Starts listening (on the same port again after a cut); returns the port. */
+  /** Starts listening (on the same port again after a cut; a no-op when up); returns the port. */
   async start(): Promise<number> {
+    if (this.server) return this.port;
     const server = createServer((client) => {
       if (this.targetPort === undefined) return client.destroy();
       const upstream = connect(this.targetPort, this.targetHost);
@@ -47,10 +48,19 @@ export class TcpProxy {
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
+    // The port of a cut proxy can be briefly held by a connection still closing: retry.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(this.port, '127.0.0.1', () => resolve());
+        });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
     this.server = server;
     const address = server.address();
     if (address && typeof address === 'object') this.port = address.port;

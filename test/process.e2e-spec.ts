@@ -95,7 +95,11 @@ describe('Service process (e2e)', () => {
           outcomes.push(await probe(`${baseUrl}${i % 2 ? '/health' : '/docs-json'}`));
         }
       });
-      await new Promise((r) => setTimeout(r, 700));
+      // SIGTERM under load: once the workers have had 60 answers (however busy the machine).
+      for (let waited = 0; waited < 15_000; waited += 50) {
+        if (outcomes.filter((o) => 'status' in o).length >= 60) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       first.child.kill('SIGTERM');
       const code = await first.exited;
       stop = true;

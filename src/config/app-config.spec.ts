@@ -44,6 +44,7 @@ describe(loadAppConfig.name, () => {
     expect(sut.realtime).toEqual({
       minIntervalMs: 250,
       maxSymbolsPerClient: 50,
+      maxBufferedBytes: 1_048_576,
       messagesPerSecond: 20,
       requireApiKey: false,
       recoveryWindowMs: 120_000,
@@ -103,6 +104,7 @@ describe(loadAppConfig.name, () => {
     ['CACHE_TTL_SECONDS', '0'],
     ['WS_MIN_INTERVAL_MS', '5'],
     ['WS_MAX_SYMBOLS_PER_CLIENT', '0'],
+    ['WS_MAX_BUFFERED_BYTES', '1024'],
     ['WS_REQUIRE_API_KEY', 'maybe'],
     ['WS_RECOVERY_WINDOW_SECONDS', '-1'],
     ['INGESTION_TOP50_INTERVAL_SECONDS', '0'],

@@ -100,6 +100,8 @@ export abstract class AppConfig {
     /** Per symbol, updates are sent at most this often (the latest one wins). */
     minIntervalMs: number;
     maxSymbolsPerClient: number;
+    /** A connection with more unsent bytes than this (a client not reading) is closed. */
+    maxBufferedBytes: number;
     messagesPerSecond: number;
     requireApiKey: boolean;
     /** Connection-state recovery window; 0 turns recovery off. */
@@ -227,6 +229,7 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
     realtime: {
       minIntervalMs: env.WS_MIN_INTERVAL_MS,
       maxSymbolsPerClient: env.WS_MAX_SYMBOLS_PER_CLIENT,
+      maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
       messagesPerSecond: env.WS_MESSAGES_PER_SECOND,
       requireApiKey: env.WS_REQUIRE_API_KEY,
       recoveryWindowMs: env.WS_RECOVERY_WINDOW_SECONDS * 1_000,

@@ -268,6 +268,10 @@ export class Environment {
   @IntegerVar(1, 1_000)
   WS_MAX_SYMBOLS_PER_CLIENT = 50;
 
+  /** Unsent bytes a real-time connection may hold in this process before it is closed. */
+  @IntegerVar(16_384, 268_435_456)
+  WS_MAX_BUFFERED_BYTES = 1_048_576;
+
   /** Client messages per second per connection (Socket.IO and /ws) before `rate_limited`. */
   @IntegerVar(1, 10_000)
   WS_MESSAGES_PER_SECOND = 20;

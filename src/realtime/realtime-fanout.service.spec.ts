@@ -1,7 +1,8 @@
 import { Subject } from 'rxjs';
 import { loadAppConfig } from '../config/app-config';
 import type { PriceStreamService } from './price-stream.service';
-import { RealtimeFanoutService, SLOW_ROOM, type RealtimeServer } from './realtime-fanout.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { RealtimeFanoutService, type RealtimeServer } from './realtime-fanout.service';
 import type { MarketUpdate } from './realtime.events';
 import type { WsBridgeService } from './ws-bridge.service';
 
@@ -18,20 +19,28 @@ const anUpdate = (symbol = 'BTC'): MarketUpdate => ({
   },
 });
 
-function aSocket(writable: boolean) {
-  const rooms = new Set<string>();
+/** A Socket.IO socket with `queued` bytes in engine.io's buffer and `buffered` in the WebSocket's. */
+function aSocket(transport: 'websocket' | 'polling', queued: number, buffered = 0) {
+  const closed: string[] = [];
   return {
-    conn: { transport: { writable } },
-    rooms,
-    join: (room: string) => void rooms.add(room),
-    leave: (room: string) => void rooms.delete(room),
+    id: `${transport}-${queued}-${buffered}`,
+    closed,
+    conn: {
+      writeBuffer: queued > 0 ? [{ data: 'x'.repeat(queued) }] : [],
+      transport: {
+        name: transport,
+        socket: { bufferedAmount: buffered, terminate: () => closed.push('terminated') },
+      },
+      close: (discard?: boolean) => closed.push(discard ? 'discarded' : 'closed'),
+    },
   };
 }
 
 describe(RealtimeFanoutService.name, () => {
   const updates = new Subject<MarketUpdate>();
   const bridge = { deliver: jest.fn() };
-  let broadcasts: { room: string; except: string; event: string }[];
+  let broadcasts: { room: string; event: string }[];
+  let metrics: MetricsService;
   let sockets: Map<string, ReturnType<typeof aSocket>>;
   let relayed: unknown[];
   let sut: RealtimeFanoutService;
@@ -39,9 +48,7 @@ describe(RealtimeFanoutService.name, () => {
   const fakeServer = () =>
     ({
       to: (room: string) => ({
-        except: (except: string) => ({
-          emit: (event: string) => broadcasts.push({ room, except, event }),
-        }),
+        emit: (event: string) => broadcasts.push({ room, event }),
       }),
       serverSideEmit: (...args: unknown[]) => relayed.push(args),
       on: jest.fn(),
@@ -53,6 +60,7 @@ describe(RealtimeFanoutService.name, () => {
       loadAppConfig(env),
       { updates$: updates } as unknown as PriceStreamService,
       bridge as unknown as WsBridgeService,
+      metrics,
     );
     sut.attach(fakeServer());
   };
@@ -62,6 +70,7 @@ describe(RealtimeFanoutService.name, () => {
     broadcasts = [];
     relayed = [];
     sockets = new Map();
+    metrics = new MetricsService();
     bridge.deliver.mockClear();
   });
 
@@ -70,12 +79,12 @@ describe(RealtimeFanoutService.name, () => {
     jest.useRealTimers();
   });
 
-  it("sends each update to its symbol's room, leaving slow sockets out, and to the bridge", () => {
+  it("sends each update to its symbol's room and to the bridge", () => {
     start();
 
     updates.next(anUpdate('ETH'));
 
-    expect(broadcasts).toEqual([{ room: 'symbol:ETH', except: SLOW_ROOM, event: 'price_update' }]);
+    expect(broadcasts).toEqual([{ room: 'symbol:ETH', event: 'price_update' }]);
     expect(bridge.deliver).toHaveBeenCalledWith(anUpdate('ETH'));
     expect(relayed).toEqual([]);
   });
@@ -88,21 +97,21 @@ describe(RealtimeFanoutService.name, () => {
     expect(relayed).toEqual([['realtime:bridge', anUpdate()]]);
   });
 
-  it('moves a socket whose transport stays unwritable to the slow room, and back once it drains', () => {
-    const stuck = aSocket(false);
-    const blinking = aSocket(false);
-    sockets.set('stuck', stuck).set('blinking', blinking);
-    start();
+  it('closes sockets whose unsent bytes pass WS_MAX_BUFFERED_BYTES, and counts them', async () => {
+    const bound = 16_384;
+    const reading = aSocket('websocket', 100, bound - 100);
+    const stuckWebSocket = aSocket('websocket', 1, bound);
+    const stuckPolling = aSocket('polling', bound + 1);
+    for (const socket of [reading, stuckWebSocket, stuckPolling]) sockets.set(socket.id, socket);
+    start({ WS_MAX_BUFFERED_BYTES: String(bound) });
 
-    jest.advanceTimersByTime(1_000);
-    blinking.conn.transport.writable = true;
     jest.advanceTimersByTime(500);
 
-    expect(stuck.rooms.has(SLOW_ROOM)).toBe(true);
-    expect(blinking.rooms.has(SLOW_ROOM)).toBe(false);
-
-    stuck.conn.transport.writable = true;
-    jest.advanceTimersByTime(500);
-    expect(stuck.rooms.has(SLOW_ROOM)).toBe(false);
+    expect(reading.closed).toEqual([]);
+    // A WebSocket's TCP socket is destroyed (no closing handshake behind the queue).
+    expect(stuckWebSocket.closed).toEqual(['terminated']);
+    expect(stuckPolling.closed).toEqual(['discarded']);
+    const exposed = await metrics.render();
+    expect(exposed).toContain('realtime_slow_consumers_closed_total{protocol="socket.io"} 2');
   });
 });

@@ -1,18 +1,17 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import type { Server, Socket } from 'socket.io';
+import type { Server } from 'socket.io';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { PriceStreamService } from './price-stream.service';
 import { symbolRoom, type MarketUpdate, type ServerToClientEvents } from './realtime.events';
+import { closeNow, unsentBytes, type EngineConnection } from './slow-consumers';
 import { WsBridgeService } from './ws-bridge.service';
 
 /** Instance-to-instance event carrying updates to the other instances' /ws clients. */
 const BRIDGE_RELAY = 'realtime:bridge';
-/** Sockets whose transport is backed up: left out of broadcasts until it drains. */
-export const SLOW_ROOM = 'realtime:slow';
+/** How often Socket.IO connections are checked for unsent bytes past the bound. */
 const SWEEP_MS = 500;
-/** Consecutive sweeps a transport must stay unwritable to count as slow (polling blinks). */
-const SLOW_STRIKES = 3;
 
 interface InterServerEvents {
   [BRIDGE_RELAY]: (update: MarketUpdate) => void;
@@ -24,22 +23,26 @@ export type RealtimeServer = Server<Record<string, never>, ServerToClientEvents,
  * The one fan-out path: each coalesced update goes to its symbol's room through the
  * Socket.IO adapter (in memory, or Redis streams: every instance's subscribers, and
  * connection-state recovery), and to the /ws bridge here and, relayed, on the other
- * instances. Sockets that do not keep up are left out of broadcasts until they drain.
+ * instances. A socket whose unsent bytes pass WS_MAX_BUFFERED_BYTES (a client that stopped
+ * reading) is closed (slow-consumers.ts).
  */
 @Injectable()
 export class RealtimeFanoutService implements OnModuleDestroy {
   private server?: RealtimeServer;
   private subscription?: Subscription;
   private sweeper?: NodeJS.Timeout;
-  private readonly strikes = new WeakMap<Socket, number>();
+  private readonly logger = new Logger(RealtimeFanoutService.name);
   private readonly relay: boolean;
+  private readonly maxBufferedBytes: number;
 
   constructor(
     config: AppConfig,
     private readonly stream: PriceStreamService,
     private readonly bridge: WsBridgeService,
+    private readonly metrics: MetricsService,
   ) {
     this.relay = config.redis.url !== undefined;
+    this.maxBufferedBytes = config.realtime.maxBufferedBytes;
   }
 
   attach(server: RealtimeServer): void {
@@ -58,7 +61,7 @@ export class RealtimeFanoutService implements OnModuleDestroy {
   private publish(update: MarketUpdate): void {
     const server = this.server;
     if (!server) return;
-    const room = server.to(symbolRoom(update.payload.symbol)).except(SLOW_ROOM);
+    const room = server.to(symbolRoom(update.payload.symbol));
     switch (update.event) {
       case 'price_update':
         room.emit('price_update', update.payload);
@@ -73,11 +76,14 @@ export class RealtimeFanoutService implements OnModuleDestroy {
 
   private sweep(): void {
     for (const socket of this.server?.of('/').sockets.values() ?? []) {
-      const writable = socket.conn.transport.writable;
-      const strikes = writable ? 0 : (this.strikes.get(socket) ?? 0) + 1;
-      this.strikes.set(socket, strikes);
-      if (strikes >= SLOW_STRIKES && !socket.rooms.has(SLOW_ROOM)) void socket.join(SLOW_ROOM);
-      if (strikes === 0 && socket.rooms.has(SLOW_ROOM)) void socket.leave(SLOW_ROOM);
+      const conn = socket.conn as unknown as EngineConnection;
+      const bytes = unsentBytes(conn);
+      if (bytes <= this.maxBufferedBytes) continue;
+      this.logger.warn(
+        `closed Socket.IO client ${socket.id}: ${bytes} bytes unsent (bound ${this.maxBufferedBytes})`,
+      );
+      this.metrics.countSlowConsumerClosed('socket.io');
+      closeNow(conn);
     }
   }
 }

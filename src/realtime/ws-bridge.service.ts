@@ -15,6 +15,7 @@ import { ErrorCode } from '../common/errors/error-code';
 import { SYMBOL_PATTERN } from '../common/pipes/parse-symbol.pipe';
 import { createValidationPipe } from '../common/pipes/validation.pipe';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { SubscriptionRequestDto, requestedSymbols } from './dto/subscription-request.dto';
 import { PriceStreamService } from './price-stream.service';
 import { RealtimeAuthService } from './realtime-auth.service';
@@ -34,8 +35,6 @@ export const WS_PATH = '/ws';
 const STREAM_PATH = /^\/ws\/prices\/([^/]+)\/?$/;
 const ALL = 'ALL';
 const MAX_MESSAGE_BYTES = 16 * 1024;
-/** A connection this far behind gets no market updates until it has drained. */
-const MAX_BUFFERED_BYTES = 1024 * 1024;
 const CLOSE_GRACE_MS = 1_000;
 
 type Route = { kind: 'protocol' } | { kind: 'stream'; symbol: string };
@@ -89,6 +88,7 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly stream: PriceStreamService,
     private readonly auth: RealtimeAuthService,
     @InjectThrottlerStorage() private readonly throttler: ThrottlerStorage,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -132,10 +132,22 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
     for (const client of recipients) {
       if (update.event === 'candle_update' && !client.candles) continue;
       if (client.ws.readyState !== WebSocket.OPEN) continue;
-      // A slow reader skips updates rather than growing this process's memory.
-      if (client.ws.bufferedAmount > MAX_BUFFERED_BYTES) continue;
+      // A client that stopped reading is closed rather than growing this process's memory.
+      if (client.ws.bufferedAmount > this.config.realtime.maxBufferedBytes) {
+        this.closeSlowConsumer(client);
+        continue;
+      }
       client.ws.send(message);
     }
+  }
+
+  private closeSlowConsumer(client: BridgeClient): void {
+    this.logger.warn(
+      `closed /ws client ${client.id}: ${client.ws.bufferedAmount} bytes unsent (bound ${this.config.realtime.maxBufferedBytes})`,
+    );
+    this.metrics.countSlowConsumerClosed('ws');
+    // terminate(), not close(): a closing handshake would wait behind the unsent bytes.
+    client.ws.terminate();
   }
 
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {

@@ -9,6 +9,7 @@ import { CandlesWithoutRowForeignKeys1796152448606 } from './1796152448606-Candl
 import { RawPayloadsLz41796500000000 } from './1796500000000-RawPayloadsLz4';
 import { IdempotencyResponseAsWritten1796600000000 } from './1796600000000-IdempotencyResponseAsWritten';
 import { ApiKeyExpiryAndRevocation1796700000000 } from './1796700000000-ApiKeyExpiryAndRevocation';
+import { RawPayloadsAsReceivedText1796800000000 } from './1796800000000-RawPayloadsAsReceivedText';
 
 export const MIGRATIONS = [
   CreateApiKeys1795329449997,
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   RawPayloadsLz41796500000000,
   IdempotencyResponseAsWritten1796600000000,
   ApiKeyExpiryAndRevocation1796700000000,
+  RawPayloadsAsReceivedText1796800000000,
 ];

@@ -42,3 +42,21 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * SQLSTATEs of a text jsonb cannot hold although it came as JSON: a `\u0000` escape
+ * (22P05), a lone UTF-16 surrogate escape (22P02), nesting deeper than the parser's stack
+ * (54001).
+ */
+const JSONB_REFUSALS = new Set(['22P05', '22P02', '54001']);
+
+export function isJsonbRefusal(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const { code } = e as { code?: unknown };
+    if (typeof code === 'string' && JSONB_REFUSALS.has(code)) return true;
+    e =
+      (e as { driverError?: unknown; cause?: unknown }).driverError ??
+      (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

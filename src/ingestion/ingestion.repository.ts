@@ -3,8 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { asynchronousCommit } from '../database/asynchronous-commit';
-import { isDatabaseUnavailable } from '../database/database-errors';
+import { isDatabaseUnavailable, isJsonbRefusal } from '../database/database-errors';
 import { EtlCheckpointEntity } from './entities/etl-checkpoint.entity';
+import { printable, printableJson } from './providers/record-checks';
 import {
   IngestionRunEntity,
   type RunStatus,
@@ -59,8 +60,11 @@ export class IngestionRepository implements BeforeApplicationShutdown {
     outcome: Partial<IngestionRunEntity>,
   ): Promise<IngestionRunEntity> {
     const finishedAt = new Date();
+    if (outcome.error === null) run.error = null;
     Object.assign(run, outcome, {
-      details: { ...run.details, ...outcome.details },
+      // Details and errors quote provider text: nothing in them may stop the run's record.
+      details: printableJson({ ...run.details, ...outcome.details }),
+      error: typeof outcome.error === 'string' ? printable(outcome.error) : run.error,
       finishedAt,
       durationMs: finishedAt.getTime() - run.startedAt.getTime(),
     });
@@ -183,7 +187,8 @@ export class IngestionRepository implements BeforeApplicationShutdown {
   /**
    * Stores a payload as fetched: the response text when the caller has it (stored and
    * checksummed as received, not serialised again), else the parsed payload. An identical
-   * payload (same source and checksum) is kept once; returns whether this one was new.
+   * payload (same source and checksum) is kept once; returns whether this one was new. A
+   * text jsonb refuses (`\u0000`, a lone surrogate, deep nesting) is kept as text.
    */
   async storeRawPayload(
     source: string,
@@ -192,18 +197,26 @@ export class IngestionRepository implements BeforeApplicationShutdown {
     runId: string,
     text?: string,
   ): Promise<boolean> {
-    const json = text ?? JSON.stringify(payload);
+    const json = text ?? serialise(payload);
     const checksum = createHash('sha256').update(json).digest('hex');
-    // Its own commit, before anything is normalised: kept even if the rest of the run fails.
-    const rows = await this.dataSource.transaction(async (manager) => {
-      await asynchronousCommit(manager);
-      return manager.query<unknown[]>(
-        `INSERT INTO raw_payloads (source, fetched_at, checksum, payload, run_id) VALUES ($1, $2, $3, $4::jsonb, $5)
-         ON CONFLICT (source, checksum) DO NOTHING RETURNING id`,
-        [source, fetchedAt, checksum, json, runId],
-      );
-    });
-    return rows.length > 0;
+    const insert = (column: 'payload' | 'payload_text') =>
+      // Its own commit, before anything is normalised: kept even if the rest of the run fails.
+      this.dataSource.transaction(async (manager) => {
+        await asynchronousCommit(manager);
+        return manager.query<unknown[]>(
+          `INSERT INTO raw_payloads (source, fetched_at, checksum, ${column}, run_id)
+           VALUES ($1, $2, $3, $4${column === 'payload' ? '::jsonb' : ''}, $5)
+           ON CONFLICT (source, checksum) DO NOTHING RETURNING id`,
+          [source, fetchedAt, checksum, json, runId],
+        );
+      });
+    try {
+      return (await insert('payload')).length > 0;
+    } catch (error) {
+      if (!isJsonbRefusal(error)) throw error;
+      this.logger.warn(`a ${source} payload is kept as text: jsonb refused it`);
+      return (await insert('payload_text')).length > 0;
+    }
   }
 
   /** Written inside the data's transaction, so it only moves when the data commits. */
@@ -251,5 +264,14 @@ export class IngestionRepository implements BeforeApplicationShutdown {
       normalizedRecords: Number(counts.normalized),
       sources,
     };
+  }
+}
+
+/** JSON of a parsed payload; one too deep for JSON.stringify says so instead of failing the run. */
+function serialise(payload: unknown): string {
+  try {
+    return JSON.stringify(payload);
+  } catch (error) {
+    return JSON.stringify({ unserialisable: (error as Error).message });
   }
 }

@@ -89,7 +89,13 @@ export class IngestionService {
     if (unavailable) return this.runs.finishRun(run, { status: 'skipped', error: unavailable });
     try {
       const fetched = await provider.fetch(AbortSignal.timeout(RUN_TIMEOUT_MS), limit);
-      await this.runs.storeRawPayload(provider.name, fetched.fetchedAt, fetched.payload, run.id);
+      await this.runs.storeRawPayload(
+        provider.name,
+        fetched.fetchedAt,
+        fetched.payload,
+        run.id,
+        fetched.text,
+      );
       const batch = provider.normalise(fetched);
 
       const written = await this.dataSource.transaction(async (manager) => {

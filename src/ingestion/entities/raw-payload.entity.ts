@@ -1,9 +1,21 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
 import { IngestionRunEntity } from './ingestion-run.entity';
 
-/** A provider response exactly as fetched; identical payloads are stored once. */
+/**
+ * A provider response exactly as fetched; identical payloads are stored once. As jsonb, or
+ * as the text received when jsonb refuses it (`\u0000`, a lone surrogate, deep nesting).
+ */
 @Entity({ name: 'raw_payloads' })
 @Unique('uq_raw_payloads_source_checksum', ['source', 'checksum'])
+@Check('ck_raw_payloads_one_form', '(payload IS NULL) <> (payload_text IS NULL)')
 export class RawPayloadEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
@@ -17,8 +29,11 @@ export class RawPayloadEntity {
   @Column({ type: 'char', length: 64 })
   checksum!: string;
 
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'jsonb', nullable: true })
   payload!: unknown;
+
+  @Column({ name: 'payload_text', type: 'text', nullable: true })
+  payloadText!: string | null;
 
   @Column({ name: 'run_id', type: 'uuid', nullable: true })
   runId!: string | null;

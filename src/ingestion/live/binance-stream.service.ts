@@ -9,6 +9,13 @@ import { OutageLog, nextAttemptAt } from '../../common/logging/outage-log';
 import { AppConfig } from '../../config/app-config';
 import { AdvisoryLockService } from '../../database/advisory-lock.service';
 import { decimal } from '../providers/binance.provider';
+import {
+  MAX_AMOUNT,
+  MAX_PRICE,
+  candleProblem,
+  numberProblem,
+  timeProblem,
+} from '../providers/record-checks';
 import { KlineSyncService } from './kline-sync.service';
 import { LiveFeedFactory, type LiveFeed } from './live-feed';
 
@@ -176,6 +183,11 @@ export class BinanceStreamService implements OnApplicationBootstrap, BeforeAppli
       if (price === null || quantity === null || typeof data.T !== 'number') {
         return this.invalid('trade without price, quantity or time');
       }
+      const problem =
+        numberProblem('price', price, Number.MIN_VALUE, MAX_PRICE) ??
+        numberProblem('quantity', quantity, 0, MAX_AMOUNT) ??
+        timeProblem('trade time', data.T, Date.now());
+      if (problem) return this.invalid(problem);
       feed.addTrade({ symbol, price, quantity, time: data.T });
     } else if (data?.e === 'kline' && data.k) {
       // Only a closed kline is final; open ones are what our own trades already build.
@@ -191,6 +203,10 @@ export class BinanceStreamService implements OnApplicationBootstrap, BeforeAppli
       ) {
         return this.invalid('kline without its documented fields');
       }
+      const problem =
+        candleProblem(open!, high!, low!, close!, volume!) ??
+        timeProblem('kline open time', k.t, Date.now());
+      if (problem) return this.invalid(problem);
       feed.addFinalCandle({
         symbol,
         openTime: k.t,

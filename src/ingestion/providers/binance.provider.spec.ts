@@ -110,4 +110,28 @@ describe(parseKline.name, () => {
     expect(parseKline(withNull)).toBe('a time, price or volume is missing (null)');
     expect(parseKline(notNumeric)).toBe('a price or volume is not a number');
   });
+
+  it('rejects prices that are not positive, do not bound each other or overflow', () => {
+    const withRow = (changes: Record<number, unknown>) => {
+      const changed = row();
+      for (const [index, value] of Object.entries(changes)) changed[Number(index)] = value;
+      return parseKline(changed);
+    };
+
+    expect(withRow({ 1: '-5', 3: '-10', 4: '118', 2: '120' })).toBe('open -5 is not positive');
+    expect(withRow({ 3: '-10' })).toBe('low -10 is not positive');
+    expect(withRow({ 2: '1e400' })).toBe('high Infinity is not a finite number');
+    expect(withRow({ 3: '97260' })).toBe(
+      'low 97260 / high 97300 do not bound open 97216.01 and close 97250',
+    );
+    expect(withRow({ 5: '-1' })).toBe('volume -1 is below 0');
+  });
+
+  it('rejects a kline from the future', () => {
+    const receivedAt = 1764547200000 - 10 * 60_000;
+
+    expect(parseKline(row(), receivedAt)).toBe(
+      'open time 2025-12-01T00:00:00.000Z is in the future',
+    );
+  });
 });

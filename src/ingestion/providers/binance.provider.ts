@@ -5,6 +5,7 @@ import { sleep, type RequestHooks } from './http-client';
 import { HttpListingProvider } from './http-listing-provider';
 import { normaliseListing, shapeProblems, type JsonType } from './listing-normaliser';
 import type { FetchedPayload, NormalisedBatch, RejectedRecord } from './market-data-provider';
+import { candleProblem, timeProblem } from './record-checks';
 
 const QUOTE = 'USDT';
 /** Klines per request (the documented maximum). */
@@ -116,9 +117,14 @@ export class BinanceProvider extends HttpListingProvider {
   override async fetch(signal: AbortSignal, limit?: number): Promise<FetchedPayload> {
     const pairs = this.symbols.slice(0, limit).map((s) => `${s}${QUOTE}`);
     const url = this.url('/api/v3/ticker/24hr', { symbols: JSON.stringify(pairs) });
-    const body = await this.get(url, tickerWeight(pairs.length), signal);
+    const { body, text } = await this.http.getJsonText(
+      url,
+      {},
+      signal,
+      this.hooks(tickerWeight(pairs.length)),
+    );
     if (!Array.isArray(body)) throw new Error('Binance GET /api/v3/ticker/24hr: expected an array');
-    return { source: this.name, fetchedAt: new Date(), payload: body };
+    return { source: this.name, fetchedAt: new Date(), payload: body, text };
   }
 
   override normalise(fetched: FetchedPayload): NormalisedBatch {
@@ -169,10 +175,11 @@ export class BinanceProvider extends HttpListingProvider {
     });
     const { body, text } = await this.http.getJsonText(url, {}, signal, this.hooks(KLINES_WEIGHT));
     if (!Array.isArray(body)) throw new Error('Binance GET /api/v3/klines: expected an array');
+    const receivedAt = Date.now();
     const klines: Kline[] = [];
     const rejected: RejectedRecord[] = [];
     body.forEach((row: unknown, index) => {
-      const kline = parseKline(row);
+      const kline = parseKline(row, receivedAt);
       if (typeof kline === 'string')
         rejected.push({ at: `${symbol} kline ${index}`, reason: kline });
       else klines.push(kline);
@@ -184,10 +191,6 @@ export class BinanceProvider extends HttpListingProvider {
     const url = new URL(`${this.config.ingestion.binance.baseUrl.replace(/\/$/, '')}${path}`);
     url.search = new URLSearchParams(query).toString();
     return url;
-  }
-
-  private get(url: URL, weight: number, signal: AbortSignal): Promise<unknown> {
-    return this.http.getJson(url, {}, signal, this.hooks(weight));
   }
 
   /** Every request spends its documented weight and reads back what the server counted. */
@@ -212,8 +215,11 @@ const KLINE_COLUMNS: Record<string, JsonType> = {
   '8': 'number', // number of trades
 };
 
-/** One row of `GET /api/v3/klines`: the kline, or why it cannot be used. */
-export function parseKline(row: unknown): Kline | string {
+/**
+ * One row of `GET /api/v3/klines`: the kline, or why it cannot be used (schema drift, prices
+ * that are not positive or do not bound each other, a time ahead of `receivedAt`).
+ */
+export function parseKline(row: unknown, receivedAt = Date.now()): Kline | string {
   if (!Array.isArray(row)) return 'schema drift: not an array';
   // Checked by index, without the generic shape walk, for the millions of rows of a catch-up;
   // the generic walk only runs to describe a row that is not as documented.
@@ -252,5 +258,9 @@ export function parseKline(row: unknown): Kline | string {
   ) {
     return 'a price or volume is not a number';
   }
+  const problem =
+    candleProblem(Number(open), Number(high), Number(low), Number(close), Number(volume)) ??
+    timeProblem('open time', openTime, receivedAt);
+  if (problem) return problem;
   return { openTime, closeTime, open, high, low, close, volume, quoteVolume, tradeCount };
 }

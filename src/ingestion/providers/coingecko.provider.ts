@@ -38,6 +38,7 @@ export class CoinGeckoProvider extends HttpListingProvider {
     if (apiKey)
       headers[baseUrl.includes('pro-api') ? 'x-cg-pro-api-key' : 'x-cg-demo-api-key'] = apiKey;
     const coins: unknown[] = [];
+    const pages: string[] = [];
     for (let page = 1; coins.length < limit; page++) {
       const url = new URL(`${baseUrl.replace(/\/$/, '')}/coins/markets`);
       url.search = new URLSearchParams({
@@ -48,12 +49,18 @@ export class CoinGeckoProvider extends HttpListingProvider {
         price_change_percentage: '1h,24h,7d,30d',
         sparkline: 'false',
       }).toString();
-      const body = await this.http.getJson(url, headers, signal);
+      const { body, text } = await this.http.getJsonText(url, headers, signal);
       if (!Array.isArray(body)) throw new Error('CoinGecko GET /coins/markets: expected an array');
       coins.push(...(body as unknown[]));
+      pages.push(text);
       if (body.length < PAGE_SIZE) break;
     }
-    return { source: this.name, fetchedAt: new Date(), payload: coins.slice(0, limit) };
+    return {
+      source: this.name,
+      fetchedAt: new Date(),
+      payload: coins.slice(0, limit),
+      text: pages.length === 1 ? pages[0] : `[${pages.join(',')}]`,
+    };
   }
 
   override normalise(fetched: FetchedPayload): NormalisedBatch {

@@ -49,11 +49,15 @@ export class CoinMarketCapProvider extends HttpListingProvider {
       limit: String(Math.min(limit, MAX_LIMIT)),
       convert: 'USD',
     }).toString();
-    const body = await this.http.getJson(url, { 'X-CMC_PRO_API_KEY': apiKey ?? '' }, signal);
+    const { body, text } = await this.http.getJsonText(
+      url,
+      { 'X-CMC_PRO_API_KEY': apiKey ?? '' },
+      signal,
+    );
     const data = at(body, 'data');
     if (!Array.isArray(data))
       throw new Error('CoinMarketCap GET /v1/cryptocurrency/listings/latest: no data array');
-    return { source: this.name, fetchedAt: new Date(), payload: body };
+    return { source: this.name, fetchedAt: new Date(), payload: body, text };
   }
 
   override normalise(fetched: FetchedPayload): NormalisedBatch {

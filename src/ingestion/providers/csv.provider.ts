@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { AppConfig } from '../../config/app-config';
 import { SYMBOL_PATTERN } from '../../common/pipes/parse-symbol.pipe';
 import type { AssetUpsert } from '../../cryptocurrencies/assets.repository';
+import { assetProblems } from './record-checks';
 import type {
   FetchedPayload,
   MarketDataProvider,
@@ -155,6 +156,7 @@ export class CsvProvider implements MarketDataProvider {
         problems.push(`last_updated '${row.last_updated}' is not a date`);
       else asset.lastUpdated = when;
     }
+    if (problems.length === 0) problems.push(...assetProblems(asset, fetchedAt));
     return problems.length > 0 ? problems.join('; ') : asset;
   }
 }

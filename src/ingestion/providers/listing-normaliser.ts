@@ -1,9 +1,11 @@
 // Shared by the listing providers (CoinGecko, CoinPaprika, CoinMarketCap): shape checks that
 // turn schema drift into counted, skipped records, symbol validation, one asset per symbol
-// (the highest-ranked provider entry wins), and the snapshot of each asset.
+// (the highest-ranked provider entry wins), the checks every record must pass
+// (record-checks.ts), and the snapshot of each asset.
 import { SYMBOL_PATTERN } from '../../common/pipes/parse-symbol.pipe';
 import type { AssetUpsert } from '../../cryptocurrencies/assets.repository';
 import type { NormalisedBatch } from './market-data-provider';
+import { assetProblems, safeImageUrl } from './record-checks';
 
 export type JsonType = 'string' | 'number' | 'object';
 type Record_ = Record<string, unknown>;
@@ -84,9 +86,17 @@ export function normaliseListing(
         reason: `symbol '${asset.symbol}' is not usable`,
       });
     }
-    if (asset.currentPrice === null || asset.currentPrice === undefined || asset.currentPrice < 0) {
+    if (asset.currentPrice === null || asset.currentPrice === undefined) {
       return void batch.rejected.push({ at: where, reason: `${label(record)} has no price` });
     }
+    const invalid = assetProblems(asset, fetchedAt);
+    if (invalid.length > 0) {
+      return void batch.rejected.push({
+        at: where,
+        reason: `${label(record)}: ${invalid.join('; ')}`,
+      });
+    }
+    asset.imageUrl = safeImageUrl(asset.imageUrl);
     const owner = owners.get(asset.symbol);
     if (owner) {
       return void batch.rejected.push({

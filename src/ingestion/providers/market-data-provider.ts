@@ -5,8 +5,10 @@ import type { AssetUpsert } from '../../cryptocurrencies/assets.repository';
 export interface FetchedPayload {
   source: ProviderName;
   fetchedAt: Date;
-  /** JSON-serialisable; stored verbatim in raw_payloads. */
+  /** JSON-serialisable; stored in raw_payloads when there is no `text`. */
   payload: unknown;
+  /** The response body as received (several pages: a JSON array of the bodies); stored as is. */
+  text?: string;
 }
 
 export interface SnapshotRecord {

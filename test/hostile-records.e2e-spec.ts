@@ -55,6 +55,9 @@ function hostilePage(): string {
     .replace('"DEEP"', `${'['.repeat(20_000)}${']'.repeat(20_000)}`);
 }
 
+const ADMIN_API_KEY = 'test-admin-key-0123456789abcdef';
+const SECRET = 'relation secret_internal_table violates something';
+
 describe('Hostile provider records (e2e)', () => {
   const provider = new FakeProviderServer();
   let sut: TestApp;
@@ -66,6 +69,7 @@ describe('Hostile provider records (e2e)', () => {
         INGESTION_PROVIDERS: 'coingecko',
         COINGECKO_BASE_URL: `${baseUrl}/api/v3`,
         PROVIDER_TIMEOUT_MS: '5000',
+        ADMIN_API_KEY,
       },
     });
   });
@@ -136,5 +140,38 @@ describe('Hostile provider records (e2e)', () => {
       );
     expect(stored).toEqual({ kind: 'array' });
     expect(run.status).toBe('success');
+  });
+
+  it('answers a failure inside the service with a kind and a request id, never the SQL error', async () => {
+    const db = sut.app.get(DataSource);
+    await db.query(`
+      CREATE FUNCTION refuse_snapshots() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION '${SECRET}'; END $$`);
+    await db.query(`
+      CREATE TRIGGER refuse_snapshots BEFORE INSERT ON price_snapshots
+      FOR EACH ROW EXECUTE FUNCTION refuse_snapshots()`);
+    provider.script({ status: 200, body: [{ ...BTC, current_price: 97_001 }] });
+    try {
+      const response = await fetch(
+        `${sut.baseUrl}/api/v1/cryptocurrencies/sync?provider=coingecko&wait=true`,
+        { method: 'POST', headers: { 'X-API-Key': ADMIN_API_KEY } },
+      );
+      const text = await response.text();
+
+      expect(response.status).toBe(500);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(text)).toMatchObject({
+        code: 'internal_error',
+        requestId: expect.any(String),
+        run_id: expect.any(String),
+      });
+      expect(text).not.toContain('secret_internal_table');
+      const runs = await (await fetch(`${sut.baseUrl}/api/v1/ingestion/runs?limit=100`)).text();
+      expect(runs).toContain('"error_kind":"internal"');
+      expect(runs).not.toContain('secret_internal_table');
+    } finally {
+      await db.query(`DROP TRIGGER refuse_snapshots ON price_snapshots`);
+      await db.query(`DROP FUNCTION refuse_snapshots()`);
+    }
   });
 });

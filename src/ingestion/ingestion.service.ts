@@ -5,13 +5,13 @@ import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
 import { OutageLog, nextAttemptAt } from '../common/logging/outage-log';
 import { AppConfig } from '../config/app-config';
-import { isDatabaseUnavailable } from '../database/database-errors';
 import type { ProviderName } from '../config/environment';
 import { AssetsRepository } from '../cryptocurrencies/assets.repository';
 import { LatestPriceStore } from '../price-history/latest-price.store';
 import { PriceBus, type PriceUpdated } from '../price-history/price-bus';
 import { PriceSnapshotsRepository } from '../price-history/price-snapshots.repository';
 import type { IngestionRunEntity, RunTrigger } from './entities/ingestion-run.entity';
+import { classifyRunFailure } from './run-failure';
 import { IngestionRepository } from './ingestion.repository';
 import { detectAnomalies } from './anomaly-detector';
 import {
@@ -166,25 +166,19 @@ export class IngestionService {
         },
       });
     } catch (error) {
-      // Duck-typed: a fetch timeout is a DOMException, not always an Error of this realm.
-      const { name, message = String(error) } = (error ?? {}) as {
-        name?: string;
-        message?: string;
-      };
-      const kind = isDatabaseUnavailable(error)
-        ? 'database'
-        : name === 'TimeoutError' || name === 'AbortError'
-          ? 'timeout'
-          : name === 'CircuitOpenError'
-            ? 'circuit_open'
-            : 'upstream';
-      if (kind === 'database') this.logger.warn(`${provider.name} ingestion failed: ${message}`);
-      else this.outageOf(provider.name).failed(message, this.retryOf(provider.name));
+      const failure = classifyRunFailure(error);
+      if (failure.kind === 'database') {
+        this.logger.warn(`${provider.name} ingestion failed: ${failure.detail}`);
+      } else if (failure.kind === 'internal') {
+        this.logger.error(`${provider.name} run ${run.id} failed: ${failure.detail}`);
+      } else {
+        this.outageOf(provider.name).failed(failure.detail, this.retryOf(provider.name));
+      }
       // Nothing of the batch was written: its transaction rolled back with the checkpoint.
       return this.runs.finishRun(run, {
         status: 'failed',
-        error: kind === 'database' ? `database unavailable: ${message}` : message,
-        details: { error_kind: kind },
+        error: failure.publicMessage,
+        details: { error_kind: failure.kind },
       });
     }
   }

@@ -156,6 +156,13 @@ export class SyncController {
           },
         );
       }
+      if (finished.details?.error_kind === 'internal') {
+        throw new AppException(
+          ErrorCode.Internal,
+          `Sync of ${finished.source} failed inside the service; the log has the details under run ${finished.id}`,
+          { extensions: { run_id: finished.id, provider: finished.source } },
+        );
+      }
       const timedOut = finished.details?.error_kind === 'timeout';
       throw new AppException(
         timedOut ? ErrorCode.UpstreamTimeout : ErrorCode.UpstreamError,

@@ -12,6 +12,7 @@ import { IngestionRepository } from '../ingestion.repository';
 import { assetName } from '../known-assets';
 import { BinanceProvider, KLINES_PAGE_SIZE, type Kline } from '../providers/binance.provider';
 import type { RejectedRecord } from '../providers/market-data-provider';
+import { classifyRunFailure } from '../run-failure';
 
 const MINUTE = 60_000;
 /** Per symbol and run: 10 pages are a week of minutes; a longer gap takes several runs. */
@@ -169,8 +170,10 @@ export class KlineSyncService {
         await write();
       }
     } catch (error) {
-      outcome.error = (error as Error).message;
-      this.outage.failed(`${symbol}: ${outcome.error}`, this.retry());
+      const failure = classifyRunFailure(error);
+      outcome.error = failure.publicMessage;
+      if (failure.kind === 'internal') this.logger.error(`${symbol} klines: ${failure.detail}`);
+      this.outage.failed(`${symbol}: ${failure.detail}`, this.retry());
     }
     return outcome;
   }

@@ -11,6 +11,7 @@ import {
   PAGE_SECURITY_HEADERS,
 } from './common/http/security-headers';
 import { RouteMethods } from './common/http/route-methods';
+import { UnroutedRequestLimiter } from './common/rate-limit/unrouted-requests.limiter';
 import { registerCompression } from './common/http/compression';
 import { setupSwagger } from './common/http/swagger';
 import { ErrorCode } from './common/errors/error-code';
@@ -80,6 +81,15 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   };
   fastify.addHook('onRequest', (request, reply, done) => {
     identify(request, reply);
+    done();
+  });
+  // The caller's API key, verified, before any guard counts the request against a limit.
+  fastify.addHook('onRequest', app.get(ApiKeyClientResolver).onRequest);
+  // Unknown paths and OPTIONS count against the client's limit too (guards never see them).
+  const unrouted = app.get(UnroutedRequestLimiter);
+  fastify.addHook('onRequest', unrouted.onRequest);
+  fastify.addHook('onResponse', unrouted.onResponse);
+  fastify.addHook('onRequest', (request, reply, done) => {
     if (request.is404) {
       // A path that exists under other methods is a method swap: 405 with Allow, not 404.
       const allowed = routes.allowed(request.url);
@@ -102,8 +112,6 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     }
     done();
   });
-  // The caller's API key, verified, before any guard counts the request against a limit.
-  fastify.addHook('onRequest', app.get(ApiKeyClientResolver).onRequest);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     // CORS preflights are answered by a hook the adapter adds before this one.
     if (!reply.hasHeader(REQUEST_ID_HEADER)) identify(request, reply);

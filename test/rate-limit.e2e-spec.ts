@@ -84,6 +84,25 @@ describe('Rate limiting (e2e)', () => {
       expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
     });
 
+    it('counts requests to unknown paths too, and refuses them past the limit', async () => {
+      const key = (await sut.app.get(ApiKeysService).create(`unrouted-${Date.now()}`, 'reader'))
+        .key;
+      const send = (path: string) =>
+        fetch(`${sut.baseUrl}${path}`, { headers: { 'x-api-key': key } });
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await send(`/no/such/path/${i}`)).status);
+      const refused = await send('/no/such/path/again');
+      const refusedRoute = await send('/api/v1/cryptocurrencies?limit=1');
+
+      expect(statuses).toEqual([404, 404, 404, 404, 404]);
+      for (const response of [refused, refusedRoute]) {
+        expect(response.status).toBe(429);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      }
+      expect(await refused.json()).toMatchObject({ code: 'rate_limited', limit: 5 });
+    });
+
     it('never limits health probes and metrics', async () => {
       for (let i = 0; i < 12; i++) {
         for (const path of ['/health/live', '/health/ready', '/metrics']) {
@@ -150,6 +169,25 @@ describe('Rate limiting (e2e)', () => {
     it('counts each forwarded client address on its own', async () => {
       expect(await exhaust(sut, '/', { 'x-forwarded-for': '198.51.100.1' })).toBe(2);
       expect(await exhaust(sut, '/', { 'x-forwarded-for': '198.51.100.2' })).toBe(2);
+    });
+
+    it('counts CORS preflights against the address that sends them', async () => {
+      const client = { 'x-forwarded-for': '198.51.100.3' };
+      const preflight = () =>
+        fetch(`${sut.baseUrl}/api/v1/cryptocurrencies`, {
+          method: 'OPTIONS',
+          headers: {
+            ...client,
+            origin: 'https://app.example',
+            'access-control-request-method': 'GET',
+          },
+        });
+      expect((await preflight()).status).toBe(204);
+      expect((await preflight()).status).toBe(204);
+      // Counted once answered: give the count its moment.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+
+      expect((await get(sut, '/api/v1/cryptocurrencies?limit=1', client)).status).toBe(429);
     });
   });
 

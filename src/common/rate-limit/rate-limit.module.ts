@@ -10,6 +10,7 @@ import { requestClientOf } from '../http/request-client';
 import { RateLimitGuard, SYNC_THROTTLER, isSyncLimited } from './rate-limit.guard';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
+import { UnroutedRequestLimiter } from './unrouted-requests.limiter';
 
 const MINUTE_MS = 60_000;
 
@@ -51,6 +52,7 @@ const MINUTE_MS = 60_000;
       },
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }, UnroutedRequestLimiter],
+  exports: [UnroutedRequestLimiter],
 })
 export class RateLimitModule {}

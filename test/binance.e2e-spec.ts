@@ -164,6 +164,39 @@ describe('Binance REST: 24 h ticker and kline catch-up (e2e, local fake Binance)
     expect(span.first).toBe(start);
     expect(span.count).toBe(span.minutes);
   });
+
+  it('completes the range a first catch-up began when that one died before its first commit', async () => {
+    const klines = sut.app.get(KlineSyncService);
+    const db = sut.app.get(DataSource);
+    binance.klinesFailure = { status: 500, afterRequests: binance.klineRequests().length };
+    const planned = minuteOf(Date.now()) - 1500 * MINUTE;
+
+    const died = await klines.execute(await klines.begin('manual'), ['SOL']);
+
+    expect(died.status).toBe('failed');
+    expect((await candleSpan(sut, 'SOL')).count).toBe(0);
+    const [row] = await db.query<{ cursor: { backfill_from: number } }[]>(
+      `SELECT cursor FROM etl_checkpoints WHERE source = 'binance' AND key = 'klines:SOL'`,
+    );
+    expect(row.cursor).toEqual({ backfill_from: planned });
+    // As if it had begun (and died) an hour ago: the next catch-up starts where it began.
+    const anHourEarlier = planned - 60 * MINUTE;
+    await db.query(
+      `UPDATE etl_checkpoints SET cursor = $1::jsonb WHERE source = 'binance' AND key = 'klines:SOL'`,
+      [JSON.stringify({ backfill_from: anHourEarlier })],
+    );
+    binance.klinesFailure = undefined;
+    const already = binance.klineRequests('SOLUSDT').length;
+
+    const completed = await klines.execute(await klines.begin('manual'), ['SOL']);
+
+    expect(completed.status).toBe('success');
+    const requests = binance.klineRequests('SOLUSDT').slice(already);
+    expect(Number(requests[0].query.get('startTime'))).toBe(anHourEarlier);
+    const span = await candleSpan(sut, 'SOL');
+    expect(span.first).toBe(anHourEarlier);
+    expect(span.count).toBe(span.minutes);
+  });
 });
 
 describe('Binance live stream (e2e, local WebSocket server)', () => {

@@ -130,12 +130,7 @@ export class KlineSyncService {
   ): Promise<SymbolOutcome> {
     const outcome: SymbolOutcome = { fetched: 0, created: 0, updated: 0, rejected: [] };
     try {
-      const checkpoint = await this.runs.findCheckpoint(this.binance.name, checkpointKey(symbol));
-      const last = Number(checkpoint?.cursor.last_closed_open_time);
-      let start = Number.isFinite(last)
-        ? last + MINUTE
-        : Math.floor(Date.now() / MINUTE) * MINUTE -
-          this.config.ingestion.binance.backfillMinutes * MINUTE;
+      let start = await this.startOf(symbol);
       // Pages are written in batches: fewer, larger transactions (and roll-up refreshes).
       let pending: Kline[] = [];
       const write = async () => {
@@ -176,6 +171,28 @@ export class KlineSyncService {
       this.outage.failed(`${symbol}: ${failure.detail}`, this.retry());
     }
     return outcome;
+  }
+
+  /**
+   * Where a symbol's catch-up starts: after its last closed minute stored; for a first
+   * catch-up, BINANCE_BACKFILL_MINUTES before now — remembered in the checkpoint before the
+   * first page is fetched, so a first catch-up killed before its first commit completes the
+   * range it began instead of starting again from a later "now".
+   */
+  private async startOf(symbol: string): Promise<number> {
+    const key = checkpointKey(symbol);
+    const cursor = (await this.runs.findCheckpoint(this.binance.name, key))?.cursor;
+    const last = Number(cursor?.last_closed_open_time);
+    if (Number.isFinite(last)) return last + MINUTE;
+    const planned = Number(cursor?.backfill_from);
+    if (Number.isFinite(planned)) return planned;
+    const start =
+      Math.floor(Date.now() / MINUTE) * MINUTE -
+      this.config.ingestion.binance.backfillMinutes * MINUTE;
+    await this.dataSource.transaction((manager) =>
+      this.runs.saveCheckpoint(manager, this.binance.name, key, { backfill_from: start }),
+    );
+    return start;
   }
 
   /**

@@ -1,11 +1,40 @@
 // Embedded mode: PostgreSQL compiled to WASM (PGlite), served on a loopback port with
 // pglite-socket so TypeORM talks to it through the ordinary `pg` driver, exactly as it
-// talks to a real server.
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+// talks to a real server. PGlite runs queries synchronously on the thread that hosts it, so
+// it lives in a worker thread of its own: a long statement (a 200,000-row import) never
+// stalls the service's event loop, health probes and live streams included.
 import { Logger } from '@nestjs/common';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * The worker: PGlite and its socket server. Plain JavaScript, evaluated (the service runs
+ * from TypeScript sources under jest and from dist/ in production alike); the packages are
+ * resolved by the parent and passed in.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { PGlite } = require(workerData.pglite);
+const { PGLiteSocketServer } = require(workerData.pgliteSocket);
+(async () => {
+  const db = await PGlite.create(workerData.location);
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
+  await server.start();
+  parentPort.on('message', async (message) => {
+    if (message !== 'stop') return;
+    try {
+      await server.stop();
+      await db.close();
+    } finally {
+      parentPort.postMessage({ stopped: true });
+    }
+  });
+  parentPort.postMessage({ conn: server.getServerConn() });
+})().catch((error) => parentPort.postMessage({ error: String(error && error.stack || error) }));
+`;
+
+type WorkerMessage = { conn: string } | { error: string } | { stopped: true };
 
 const IN_MEMORY = 'memory://';
 const LOCK_FILE = 'crypto-market-api.pid';
@@ -50,8 +79,7 @@ export class EmbeddedPostgres {
   private static readonly logger = new Logger(EmbeddedPostgres.name);
 
   private constructor(
-    private readonly db: PGlite,
-    private readonly server: PGLiteSocketServer,
+    private readonly worker: Worker,
     private readonly lockPath: string | undefined,
     /** Connection URL for the `pg` driver. */
     readonly url: string,
@@ -66,18 +94,28 @@ export class EmbeddedPostgres {
       mkdirSync(location, { recursive: true });
       lockPath = acquireDirectoryLock(location);
     }
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        location,
+        pglite: require.resolve('@electric-sql/pglite'),
+        pgliteSocket: require.resolve('@electric-sql/pglite-socket'),
+      },
+    });
     try {
-      const db = await PGlite.create(dataDir === IN_MEMORY ? IN_MEMORY : location);
+      const ready = await EmbeddedPostgres.nextMessage(worker);
+      if ('error' in ready) throw new Error(`embedded PostgreSQL failed to start: ${ready.error}`);
+      if (!('conn' in ready)) throw new Error('embedded PostgreSQL answered out of turn');
       // One connection only: pglite-socket interleaves the protocol messages of concurrent
       // connections (prepared statements break), so the pool in front of it has size 1.
-      const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
-      await server.start();
-      const url = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+      const url = `postgres://postgres@${ready.conn}/postgres?sslmode=disable`;
+      worker.on('error', (error) => EmbeddedPostgres.logger.error(`PGlite worker: ${error.stack}`));
       this.logger.log(
-        `Embedded PostgreSQL (PGlite) ready at ${server.getServerConn()}, data in ${location} (${Date.now() - started} ms)`,
+        `Embedded PostgreSQL (PGlite, in a worker thread) ready at ${ready.conn}, data in ${location} (${Date.now() - started} ms)`,
       );
-      return new EmbeddedPostgres(db, server, lockPath, url);
+      return new EmbeddedPostgres(worker, lockPath, url);
     } catch (error) {
+      await worker.terminate();
       if (lockPath) rmSync(lockPath, { force: true });
       throw error;
     }
@@ -85,10 +123,27 @@ export class EmbeddedPostgres {
 
   async stop(): Promise<void> {
     try {
-      await this.server.stop();
-      await this.db.close();
+      const stopped = EmbeddedPostgres.nextMessage(this.worker);
+      this.worker.postMessage('stop');
+      await stopped;
     } finally {
+      await this.worker.terminate();
       if (this.lockPath) rmSync(this.lockPath, { force: true });
     }
+  }
+
+  /** The worker's next message; its exit or error before one is an error. */
+  private static nextMessage(worker: Worker): Promise<WorkerMessage> {
+    return new Promise((resolvePromise, reject) => {
+      const onMessage = (message: WorkerMessage) => settle(() => resolvePromise(message));
+      const onError = (error: Error) => settle(() => reject(error));
+      const onExit = (code: number) =>
+        settle(() => reject(new Error(`the PGlite worker exited (code ${code})`)));
+      const settle = (then: () => void) => {
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        then();
+      };
+      worker.once('message', onMessage).once('error', onError).once('exit', onExit);
+    });
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { asynchronousCommit } from '../database/asynchronous-commit';
 import { isDatabaseUnavailable, isJsonbRefusal } from '../database/database-errors';
@@ -28,6 +30,11 @@ export interface SourceStats {
 /** How long a run's outcome waits for the database to come back before it is given up. */
 const FINISH_RETRY_WINDOW_MS = 3_600_000;
 const FINISH_RETRY_MAX_DELAY_MS = 30_000;
+
+const gzipAsync = promisify(gzip);
+
+/** Raw payloads larger than this are stored gzipped rather than as jsonb. */
+const RAW_JSONB_MAX_CHARS = 1_048_576;
 
 /** Runs, raw payloads and checkpoints: the bookkeeping of ingestion. */
 @Injectable()
@@ -188,7 +195,8 @@ export class IngestionRepository implements BeforeApplicationShutdown {
    * Stores a payload as fetched: the response text when the caller has it (stored and
    * checksummed as received, not serialised again), else the parsed payload. An identical
    * payload (same source and checksum) is kept once; returns whether this one was new. A
-   * text jsonb refuses (`\u0000`, a lone surrogate, deep nesting) is kept as text.
+   * text jsonb refuses (`\u0000`, a lone surrogate, deep nesting) or that is not JSON (a CSV
+   * file) is kept as text; one over 1 MiB gzipped.
    */
   async storeRawPayload(
     source: string,
@@ -196,10 +204,11 @@ export class IngestionRepository implements BeforeApplicationShutdown {
     payload: unknown,
     runId: string,
     text?: string,
+    textIsNotJson = false,
   ): Promise<boolean> {
     const json = text ?? serialise(payload);
     const checksum = createHash('sha256').update(json).digest('hex');
-    const insert = (column: 'payload' | 'payload_text') =>
+    const insert = (column: 'payload' | 'payload_text' | 'payload_gzip', value: string | Buffer) =>
       // Its own commit, before anything is normalised: kept even if the rest of the run fails.
       this.dataSource.transaction(async (manager) => {
         await asynchronousCommit(manager);
@@ -207,15 +216,22 @@ export class IngestionRepository implements BeforeApplicationShutdown {
           `INSERT INTO raw_payloads (source, fetched_at, checksum, ${column}, run_id)
            VALUES ($1, $2, $3, $4${column === 'payload' ? '::jsonb' : ''}, $5)
            ON CONFLICT (source, checksum) DO NOTHING RETURNING id`,
-          [source, fetchedAt, checksum, json, runId],
+          [source, fetchedAt, checksum, value, runId],
         );
       });
+    // A large payload (a bulk CSV) is gzipped here, on libuv's threads: parsing or
+    // compressing megabytes inside the database held it (the only connection, in embedded
+    // mode) for seconds.
+    if (json.length > RAW_JSONB_MAX_CHARS) {
+      return (await insert('payload_gzip', await gzipAsync(json))).length > 0;
+    }
+    if (textIsNotJson) return (await insert('payload_text', json)).length > 0;
     try {
-      return (await insert('payload')).length > 0;
+      return (await insert('payload', json)).length > 0;
     } catch (error) {
       if (!isJsonbRefusal(error)) throw error;
       this.logger.warn(`a ${source} payload is kept as text: jsonb refused it`);
-      return (await insert('payload_text')).length > 0;
+      return (await insert('payload_text', json)).length > 0;
     }
   }
 

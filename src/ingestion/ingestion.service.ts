@@ -6,7 +6,7 @@ import { ErrorCode } from '../common/errors/error-code';
 import { OutageLog, nextAttemptAt } from '../common/logging/outage-log';
 import { AppConfig } from '../config/app-config';
 import type { ProviderName } from '../config/environment';
-import { AssetsRepository } from '../cryptocurrencies/assets.repository';
+import { AssetsRepository, type AssetUpsertResult } from '../cryptocurrencies/assets.repository';
 import { LatestPriceStore } from '../price-history/latest-price.store';
 import { PriceBus, type PriceUpdated } from '../price-history/price-bus';
 import { PriceSnapshotsRepository } from '../price-history/price-snapshots.repository';
@@ -23,6 +23,12 @@ import {
 /** A whole fetch (all pages, retries included) never takes longer than this. */
 const RUN_TIMEOUT_MS = 120_000;
 const MAX_REJECTIONS_KEPT = 100;
+/** A batch up to this size commits in one transaction; a larger one (a bulk import) in chunks. */
+const ATOMIC_MAX_ROWS = 5_000;
+/** Rows per chunk of a bulk import's writes. */
+const WRITE_CHUNK_ROWS = 2_000;
+/** A run with more prices than this is a bulk import: its prices are not streamed live. */
+const BULK_ROWS = 1_000;
 /** Other sources' prices count for the comparison while this recent. */
 const OTHER_SOURCES_WINDOW_MS = 3_600_000;
 
@@ -95,55 +101,42 @@ export class IngestionService {
         fetched.payload,
         run.id,
         fetched.text,
+        fetched.textIsNotJson,
       );
-      const batch = provider.normalise(fetched);
-
-      const written = await this.dataSource.transaction(async (manager) => {
-        const anomalies = await this.findAnomalies(batch, provider.name, manager);
-        const assets = await this.assets.upsert(
-          batch.assets.filter((a) => !anomalies.has(a.symbol)),
-          manager,
-          this.config.ingestion.providers,
-        );
-        const ids = await this.assets.findIdsBySymbols(
-          batch.snapshots.map((s) => s.symbol),
-          manager,
-        );
-        const snapshotsCreated = await this.snapshots.insert(
-          batch.snapshots.map((s) => ({
-            assetId: ids.get(s.symbol)!,
-            timestamp: s.timestamp,
-            source: provider.name,
-            price: s.price,
-            marketCap: s.marketCap,
-            totalVolume: s.totalVolume,
-            anomaly: anomalies.get(s.symbol) ?? null,
-          })),
-          manager,
-        );
-        await this.runs.saveCheckpoint(manager, provider.name, '', {
-          last_run_id: run.id,
-          fetched_at: fetched.fetchedAt.toISOString(),
-          records: batch.assets.length,
-        });
-        return { assets, snapshotsCreated, anomalies };
-      });
+      const batch = await provider.normalise(fetched);
+      const written = await this.write(batch, provider.name, run.id, fetched.fetchedAt);
 
       // Anomalous prices are stored (flagged) but never become the current or latest price.
+      // Built and written a chunk at a time: a bulk import has hundreds of thousands.
       const assetsBySymbol = new Map(batch.assets.map((a) => [a.symbol, a]));
-      const trusted: PriceUpdated[] = batch.snapshots
-        .filter((s) => !written.anomalies.has(s.symbol))
-        .map((s) => ({
-          symbol: s.symbol,
-          price: s.price,
-          change24h: assetsBySymbol.get(s.symbol)?.priceChangePercentage24h ?? null,
-          volume24h: s.totalVolume,
-          timestamp: s.timestamp.getTime(),
-          source: provider.name,
-        }));
-      await this.latestPrices.set(trusted);
-      await this.cacheVersions.invalidateSymbols(trusted.map((s) => s.symbol));
-      this.priceBus.publishPrices(trusted);
+      const trusted: PriceUpdated[] = [];
+      for (const chunk of chunks(batch.snapshots, WRITE_CHUNK_ROWS)) {
+        const prices = chunk
+          .filter((s) => !written.anomalies.has(s.symbol))
+          .map((s) => ({
+            symbol: s.symbol,
+            price: s.price,
+            change24h: assetsBySymbol.get(s.symbol)?.priceChangePercentage24h ?? null,
+            volume24h: s.totalVolume,
+            timestamp: s.timestamp.getTime(),
+            source: provider.name,
+          }));
+        await this.latestPrices.set(prices);
+        if (batch.snapshots.length <= BULK_ROWS) trusted.push(...prices);
+        await yieldToEventLoop();
+      }
+      // A bulk import (a large CSV, history) is not live data: it publishes no live events,
+      // which would flood subscribers and leave a sequence counter behind for every row, and
+      // makes the whole cache stale at once rather than symbol by symbol.
+      if (batch.snapshots.length <= BULK_ROWS) {
+        await this.cacheVersions.invalidateSymbols(batch.snapshots.map((s) => s.symbol));
+        this.priceBus.publishPrices(trusted);
+      } else {
+        await this.cacheVersions.invalidateAll();
+        this.logger.log(
+          `${provider.name}: ${batch.snapshots.length} prices stored, not streamed (bulk)`,
+        );
+      }
       this.outageOf(provider.name).recovered();
 
       return this.runs.finishRun(run, {
@@ -181,6 +174,79 @@ export class IngestionService {
         details: { error_kind: failure.kind },
       });
     }
+  }
+
+  /**
+   * Assets, snapshots and the checkpoint. A batch of up to ATOMIC_MAX_ROWS commits in one
+   * transaction; a larger one (a bulk import) commits chunk by chunk, the checkpoint with the
+   * last, so no statement holds the database (the only connection, in embedded mode) for
+   * long: reads go on between chunks. A failure half way keeps the chunks before it; a re-run
+   * writes the same rows again without changing them.
+   */
+  private async write(
+    batch: NormalisedBatch,
+    source: ProviderName,
+    runId: string,
+    fetchedAt: Date,
+  ): Promise<{
+    assets: AssetUpsertResult;
+    snapshotsCreated: number;
+    anomalies: Map<string, string>;
+  }> {
+    const assetsBySymbol = new Map(batch.assets.map((a) => [a.symbol, a]));
+    const total = {
+      assets: { created: 0, updated: 0, unchanged: 0, ids: new Map<string, number>() },
+      snapshotsCreated: 0,
+      anomalies: new Map<string, string>(),
+    };
+    const parts =
+      batch.snapshots.length <= ATOMIC_MAX_ROWS
+        ? [batch.snapshots]
+        : chunks(batch.snapshots, WRITE_CHUNK_ROWS);
+    for (const [index, snapshots] of parts.entries()) {
+      const part: NormalisedBatch = {
+        ...batch,
+        snapshots,
+        assets: snapshots.flatMap((s) => assetsBySymbol.get(s.symbol) ?? []),
+      };
+      await this.dataSource.transaction(async (manager) => {
+        const anomalies = await this.findAnomalies(part, source, manager);
+        const assets = await this.assets.upsert(
+          part.assets.filter((a) => !anomalies.has(a.symbol)),
+          manager,
+          this.config.ingestion.providers,
+        );
+        const ids = await this.assets.findIdsBySymbols(
+          snapshots.map((s) => s.symbol),
+          manager,
+        );
+        total.snapshotsCreated += await this.snapshots.insert(
+          snapshots.map((s) => ({
+            assetId: ids.get(s.symbol)!,
+            timestamp: s.timestamp,
+            source,
+            price: s.price,
+            marketCap: s.marketCap,
+            totalVolume: s.totalVolume,
+            anomaly: anomalies.get(s.symbol) ?? null,
+          })),
+          manager,
+        );
+        if (index === parts.length - 1) {
+          await this.runs.saveCheckpoint(manager, source, '', {
+            last_run_id: runId,
+            fetched_at: fetchedAt.toISOString(),
+            records: batch.assets.length,
+          });
+        }
+        total.assets.created += assets.created;
+        total.assets.updated += assets.updated;
+        total.assets.unchanged += assets.unchanged;
+        for (const [symbol, reason] of anomalies) total.anomalies.set(symbol, reason);
+      });
+      if (parts.length > 1) await yieldToEventLoop();
+    }
+    return total;
   }
 
   private outageOf(source: string): OutageLog {
@@ -226,4 +292,17 @@ export class IngestionService {
       this.config.ingestion.anomalyThresholdPercent,
     );
   }
+}
+
+/** Splits rows into runs of at most `size` (always at least one, possibly empty). */
+function chunks<T>(rows: readonly T[], size: number): T[][] {
+  if (rows.length <= size) return [rows as T[]];
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+/** Lets timers and I/O (health probes, live streams) run between chunks of work. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

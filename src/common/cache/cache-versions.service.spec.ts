@@ -20,9 +20,9 @@ describe(CacheVersionsService.name, () => {
 
     await sut.invalidateSymbols(['btc']);
 
-    expect(await sut.current('BTC')).toBe('1');
-    expect(await sut.current()).toBe('1');
-    expect(await sut.current('ETH')).toBe('0');
+    expect(await sut.current('BTC')).toBe('0.1');
+    expect(await sut.current()).toBe('0.1');
+    expect(await sut.current('ETH')).toBe('0.0');
   });
 
   it('gathers changes within the interval into one bump when it ends', async () => {
@@ -33,16 +33,16 @@ describe(CacheVersionsService.name, () => {
     await sut.invalidateSymbols(['BTC']);
     await sut.invalidateSymbols(['ETH']);
     expect([await sut.current('BTC'), await sut.current('ETH'), await sut.current()]).toEqual([
-      '1',
-      '0',
-      '1',
+      '0.1',
+      '0.0',
+      '0.1',
     ]);
 
     jest.advanceTimersByTime(900);
     expect([await sut.current('BTC'), await sut.current('ETH'), await sut.current()]).toEqual([
-      '2',
-      '1',
-      '2',
+      '0.2',
+      '0.1',
+      '0.2',
     ]);
   });
 
@@ -64,13 +64,26 @@ describe(CacheVersionsService.name, () => {
       expect(bumps[i] - bumps[i - 1]).toBeLessThanOrEqual(1_050);
   });
 
+  it('makes everything stale at once with one counter for a bulk import', async () => {
+    const sut = build(0);
+    await sut.invalidateSymbols(['BTC']);
+
+    await sut.invalidateAll();
+
+    expect([await sut.current('BTC'), await sut.current('ETH'), await sut.current()]).toEqual([
+      '1.1',
+      '1.0',
+      '1.1',
+    ]);
+  });
+
   it('bumps every change with an interval of 0', async () => {
     const sut = build(0);
 
     await sut.invalidateSymbols(['BTC']);
     await sut.invalidateSymbols(['BTC']);
 
-    expect(await sut.current('BTC')).toBe('2');
+    expect(await sut.current('BTC')).toBe('0.2');
   });
 
   it('publishes a waiting bump on shutdown', async () => {
@@ -80,6 +93,6 @@ describe(CacheVersionsService.name, () => {
 
     await sut.onApplicationShutdown();
 
-    expect(await sut.current('ETH')).toBe('1');
+    expect(await sut.current('ETH')).toBe('0.1');
   });
 });

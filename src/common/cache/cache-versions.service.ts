@@ -5,6 +5,8 @@ import { REDIS_CLIENT } from '../../redis/redis.constants';
 import { RedisKeys } from '../../redis/redis-keys';
 
 const LISTING_FIELD = 'list';
+/** Part of every generation: a bulk import bumps this one field instead of one per symbol. */
+const ALL_FIELD = 'all';
 const symbolField = (symbol: string) => `sym:${symbol}`;
 
 /**
@@ -49,13 +51,26 @@ export class CacheVersionsService implements OnApplicationShutdown {
    */
   async current(symbol?: string): Promise<string | null> {
     const field = symbol ? symbolField(symbol) : LISTING_FIELD;
-    if (!this.redis) return String(this.local.get(field) ?? 0);
+    if (!this.redis) {
+      return `${this.local.get(ALL_FIELD) ?? 0}.${this.local.get(field) ?? 0}`;
+    }
     if (this.unpublished) return null;
     try {
-      return (await this.redis.hget(this.keys.cacheVersions, field)) ?? '0';
+      const [all, own] = await this.redis.hmget(this.keys.cacheVersions, ALL_FIELD, field);
+      return `${all ?? 0}.${own ?? 0}`;
     } catch {
       return null;
     }
+  }
+
+  /**
+   * Makes every cached response stale, whatever it is about: for a bulk import, where a
+   * generation per symbol would mean hundreds of thousands of counters (and as many Redis
+   * commands at once). Timed like invalidateSymbols.
+   */
+  async invalidateAll(): Promise<void> {
+    this.pending.add(ALL_FIELD);
+    return this.schedule();
   }
 
   /**
@@ -66,6 +81,10 @@ export class CacheVersionsService implements OnApplicationShutdown {
   async invalidateSymbols(symbols: readonly string[]): Promise<void> {
     this.pending.add(LISTING_FIELD);
     for (const symbol of symbols) this.pending.add(symbolField(symbol.toUpperCase()));
+    return this.schedule();
+  }
+
+  private async schedule(): Promise<void> {
     if (this.timer) return;
     const wait = this.lastBumpAt + this.intervalMs - performance.now();
     if (wait <= 0) return this.bump();

@@ -10,12 +10,12 @@ const fetched = (text: string) => ({
 describe(CsvProvider.name, () => {
   const sut = new CsvProvider(loadAppConfig({}));
 
-  it('reads a file with a BOM, CRLF line ends, quoting and blank lines', () => {
+  it('reads a file with a BOM, CRLF line ends, quoting and blank lines', async () => {
     const text =
       '\uFEFFSymbol,Name,Price,Market Cap,Volume\r\n\r\nbtc,"Bitcoin, the original",97000.5,"1,900,000",12\r\n\r\n' +
       'ETH,Ethereum,3500,,\r\n';
 
-    const batch = sut.normalise(fetched(text));
+    const batch = await sut.normalise(fetched(text));
 
     expect(batch.rejected).toEqual([]);
     expect(batch.assets).toEqual([
@@ -40,8 +40,8 @@ describe(CsvProvider.name, () => {
     ]);
   });
 
-  it('uses the optional known columns', () => {
-    const batch = sut.normalise(
+  it('uses the optional known columns', async () => {
+    const batch = await sut.normalise(
       fetched(
         'symbol,name,price_usd,market_cap,volume_24h,change_24h,rank,circulating_supply,max_supply,last_updated\n' +
           'SOL,Solana,210,1e11,5e9,-2.5,6,481600000,,2026-11-20T00:00:00Z\n',
@@ -59,7 +59,7 @@ describe(CsvProvider.name, () => {
     });
   });
 
-  it('rejects bad rows one by one, with their line numbers, and keeps the good ones', () => {
+  it('rejects bad rows one by one, with their line numbers, and keeps the good ones', async () => {
     const text = [
       'symbol,name,price_usd,market_cap,last_updated',
       'BTC,Bitcoin,97000,,',
@@ -73,7 +73,7 @@ describe(CsvProvider.name, () => {
       'XRP,,2,,',
     ].join('\n');
 
-    const batch = sut.normalise(fetched(text));
+    const batch = await sut.normalise(fetched(text));
 
     expect(batch.assets.map((a) => a.symbol)).toEqual(['BTC']);
     expect(batch.rejected).toEqual([
@@ -87,18 +87,20 @@ describe(CsvProvider.name, () => {
     ]);
   });
 
-  it('refuses a file without the required columns, naming them', () => {
-    expect(() => sut.normalise(fetched('symbol,title,cost\nBTC,Bitcoin,1\n'))).toThrow(
+  it('refuses a file without the required columns, naming them', async () => {
+    await expect(sut.normalise(fetched('symbol,title,cost\nBTC,Bitcoin,1\n'))).rejects.toThrow(
       'CSV is missing required column(s): name, price_usd',
     );
   });
 
-  it('refuses a malformed file (unclosed quote)', () => {
-    expect(() => sut.normalise(fetched('symbol,name,price_usd\n"BTC,Bitcoin,1\n'))).toThrow();
+  it('refuses a malformed file (unclosed quote)', async () => {
+    await expect(
+      sut.normalise(fetched('symbol,name,price_usd\n"BTC,Bitcoin,1\n')),
+    ).rejects.toThrow();
   });
 
   it('ships a bundled file with at least the top 20 assets, all valid', async () => {
-    const batch = sut.normalise(await sut.fetch(AbortSignal.timeout(5_000)));
+    const batch = await sut.normalise(await sut.fetch(AbortSignal.timeout(5_000)));
 
     expect(batch.rejected).toEqual([]);
     expect(batch.assets.length).toBeGreaterThanOrEqual(20);

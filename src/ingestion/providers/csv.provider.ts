@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { parse } from 'csv-parse/sync';
+import { parse, type Info } from 'csv-parse';
 import { readFile } from 'node:fs/promises';
 import { AppConfig } from '../../config/app-config';
 import { SYMBOL_PATTERN } from '../../common/pipes/parse-symbol.pipe';
@@ -13,6 +13,11 @@ import type {
 } from './market-data-provider';
 
 const REQUIRED = ['symbol', 'name', 'price_usd'] as const;
+/** Characters of CSV text parsed at a time, and rows checked at a time, between yields. */
+const TEXT_SLICE_CHARS = 64 * 1024;
+const ROWS_PER_SLICE = 5_000;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Known optional columns and the names other exports use for them. */
 const ALIASES: Record<string, string> = {
@@ -46,18 +51,19 @@ export class CsvProvider implements MarketDataProvider {
   async fetch(signal: AbortSignal): Promise<FetchedPayload> {
     const path = this.config.ingestion.csvImportPath;
     const text = await readFile(path, { encoding: 'utf8', signal });
-    return { source: this.name, fetchedAt: new Date(), payload: { format: 'csv', path, text } };
+    // The raw payload is the file as read, not a JSON wrapper of megabytes of text.
+    return {
+      source: this.name,
+      fetchedAt: new Date(),
+      payload: { format: 'csv', path, text },
+      text,
+      textIsNotJson: true,
+    };
   }
 
-  normalise(fetched: FetchedPayload): NormalisedBatch {
+  async normalise(fetched: FetchedPayload): Promise<NormalisedBatch> {
     const { text } = fetched.payload as { text: string };
-    const records = parse<{ record: Row; info: { lines: number } }>(text, {
-      bom: true,
-      columns: (header: string[]) => header.map((h) => this.column(h)),
-      skip_empty_lines: true,
-      trim: true,
-      info: true,
-    });
+    const records = await this.parse(text);
     const columns = new Set(records[0] ? Object.keys(records[0].record) : this.headerOf(text));
     const missing = REQUIRED.filter((c) => !columns.has(c));
     if (missing.length > 0)
@@ -65,7 +71,9 @@ export class CsvProvider implements MarketDataProvider {
 
     const batch: NormalisedBatch = { assets: [], snapshots: [], rejected: [], drift: [] };
     const seen = new Set<string>();
-    for (const { record, info } of records) {
+    for (const [index, { record, info }] of records.entries()) {
+      // A large file is checked in slices, letting the event loop run in between.
+      if (index > 0 && index % ROWS_PER_SLICE === 0) await yieldToEventLoop();
       const at = `line ${info.lines}`;
       const result = this.toAsset(record, fetched.fetchedAt);
       if (typeof result === 'string') {
@@ -87,6 +95,41 @@ export class CsvProvider implements MarketDataProvider {
       });
     }
     return batch;
+  }
+
+  /**
+   * The rows of a CSV text, fed to the streaming parser a slice at a time so that a large
+   * file (200,000 rows) never blocks the event loop for long.
+   */
+  private async parse(text: string): Promise<{ record: Row; info: Info }[]> {
+    const parser = parse({
+      bom: true,
+      columns: (header: string[]) => header.map((h) => this.column(h)),
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+    });
+    const records: { record: Row; info: Info }[] = [];
+    const drain = () => {
+      for (let row = parser.read() as unknown; row !== null; row = parser.read() as unknown) {
+        records.push(row as { record: Row; info: Info });
+      }
+    };
+    const ended = new Promise<void>((resolve, reject) => {
+      parser.once('end', resolve);
+      parser.once('error', reject);
+    });
+    for (let offset = 0; offset < text.length; offset += TEXT_SLICE_CHARS) {
+      parser.write(text.slice(offset, offset + TEXT_SLICE_CHARS));
+      drain(); // this slice's rows, now: nothing piles up for one long burst later
+      await yieldToEventLoop();
+    }
+    parser.once('readable', drain);
+    parser.end();
+    drain();
+    await ended;
+    drain();
+    return records;
   }
 
   private column(header: string): string {

@@ -9,6 +9,8 @@ export interface FetchedPayload {
   payload: unknown;
   /** The response body as received (several pages: a JSON array of the bodies); stored as is. */
   text?: string;
+  /** `text` is not JSON (a CSV file): stored as text, never as jsonb. */
+  textIsNotJson?: boolean;
 }
 
 export interface SnapshotRecord {
@@ -40,7 +42,8 @@ export interface MarketDataProvider {
   unavailableReason(): string | null;
   /** `limit`: how many assets to fetch, for sources that page (others ignore it). */
   fetch(signal: AbortSignal, limit?: number): Promise<FetchedPayload>;
-  normalise(fetched: FetchedPayload): NormalisedBatch;
+  /** Synchronous for a page; a bulk source (CSV) may take its time, yielding as it goes. */
+  normalise(fetched: FetchedPayload): NormalisedBatch | Promise<NormalisedBatch>;
 }
 
 /** Every provider, gathered under one token (ingestion picks them by name). */

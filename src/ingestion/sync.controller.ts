@@ -26,7 +26,10 @@ import { ApiKeyGuard, RequireRole } from '../auth/api-key.guard';
 import { SyncRateLimited } from '../common/rate-limit/rate-limit.guard';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
-import { IdempotencyService } from '../common/idempotency/idempotency.service';
+import {
+  IdempotencyService,
+  type IdempotentResponse,
+} from '../common/idempotency/idempotency.service';
 import { ApiProblems } from '../common/http/api-problem.decorator';
 import { REFUSES_METHOD } from '../common/http/route-methods';
 import type { ProviderName } from '../config/environment';
@@ -141,9 +144,16 @@ export class SyncController {
   private async execute(
     name: ProviderName,
     query: SyncQuery,
-  ): Promise<{ status: number; body: SyncResultDto }> {
+  ): Promise<IdempotentResponse<SyncResultDto>> {
     const { run, done } = await this.jobs.start(name, 'manual', query.limit);
-    if (query.wait === false) return { status: HttpStatus.ACCEPTED, body: toResult(run) };
+    if (query.wait === false) {
+      // A key replays this 202 only while the run is alive or once it ended well.
+      const settled = done.then(
+        (finished) => finished.status !== 'failed',
+        () => false,
+      );
+      return { status: HttpStatus.ACCEPTED, body: toResult(run), settled };
+    }
     const finished = await done;
     if (finished.status === 'failed') {
       if (finished.details?.error_kind === 'database') {

@@ -16,8 +16,8 @@ const MARKETS = JSON.parse(
   readFileSync(join(__dirname, 'fixtures', 'providers', 'coingecko-markets.json'), 'utf8'),
 ) as unknown;
 
-function sync(baseUrl: string, key: string) {
-  return fetch(`${baseUrl}/api/v1/cryptocurrencies/sync?limit=10`, {
+function sync(baseUrl: string, key: string, query = '') {
+  return fetch(`${baseUrl}/api/v1/cryptocurrencies/sync?limit=10${query}`, {
     method: 'POST',
     headers: { 'X-API-Key': ADMIN_KEY, 'Idempotency-Key': key },
   });
@@ -47,13 +47,17 @@ describe('Idempotency-Key after kill -9 (process e2e)', () => {
     };
   });
 
-  afterAll(async () => {
-    for (const app of started) {
+  // One process at a time: an embedded data directory is locked by the process using it.
+  afterEach(async () => {
+    for (const app of started.splice(0)) {
       if (app.child.exitCode === null && app.child.signalCode === null) {
         app.child.kill('SIGTERM');
         await app.exited;
       }
     }
+  });
+
+  afterAll(async () => {
     await provider.stop();
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -114,5 +118,48 @@ describe('Idempotency-Key after kill -9 (process e2e)', () => {
     // Free once the service is back and the lease it no longer renews ran out, plus a margin.
     const freeAt = Math.max(readyAt, killedAt + LEASE_SECONDS * 1_000);
     expect(succeededAt - freeAt).toBeLessThan(3_000);
+  }, 120_000);
+
+  it('does not replay the 202 of a wait=false run killed with its process', async () => {
+    let release!: () => void;
+    provider.script(
+      { status: 200, body: MARKETS, after: new Promise<void>((r) => (release = r)) },
+      { status: 200, body: MARKETS },
+    );
+    // A lease far longer than the test: the run's death, not the lease, must free the key.
+    const longLease = { ...env, IDEMPOTENCY_LEASE_SECONDS: '600' };
+    const first = spawnApp(longLease);
+    started.push(first);
+    const firstUrl = await first.baseUrl;
+    const accepted = await sync(firstUrl, 'crash-async-1', '&wait=false');
+    const acceptedText = await accepted.text();
+    await waitFor(() => provider.requests.length > 0, 'the held provider call');
+    const whileAlive = await sync(firstUrl, 'crash-async-1', '&wait=false');
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const killedAt = Date.now();
+    release();
+    const second = spawnApp(longLease);
+    started.push(second);
+    const baseUrl = await second.baseUrl;
+    const readyAt = Date.now();
+    const retried = await sync(baseUrl, 'crash-async-1', '&wait=false');
+    const answeredAt = Date.now();
+    const mode = database.url ? 'server' : 'embedded';
+    console.log(
+      `idempotency (${mode}): wait=false retry after kill -9 started a new run ` +
+        `${answeredAt - killedAt} ms after the kill (restart ${readyAt - killedAt} ms)`,
+    );
+
+    expect(accepted.status).toBe(202);
+    expect(whileAlive.status).toBe(202);
+    expect(whileAlive.headers.get('idempotent-replayed')).toBe('true');
+    expect(await whileAlive.text()).toBe(acceptedText);
+    // The very first retry after the restart, 10 minutes before the dead holder's lease ends.
+    expect(retried.status).toBe(202);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+    const runId = (JSON.parse(acceptedText) as { run_id: string }).run_id;
+    expect(((await retried.json()) as { run_id: string }).run_id).not.toBe(runId);
   }, 120_000);
 });

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { AdvisoryLockService } from '../src/database/advisory-lock.service';
 import { CsvProvider } from '../src/ingestion/providers/csv.provider';
 import { IngestionRepository } from '../src/ingestion/ingestion.repository';
 import { FakeProviderServer } from './support/fake-provider-server';
@@ -158,6 +159,45 @@ describe('Idempotency-Key leases (e2e)', () => {
     expect(retried).toMatchObject({ status: 202, replayed: false });
     expect(retried.body.run_id).not.toBe(deadRunId);
     await waitFor(async () => (await runStatus(retried.body.run_id!)) !== 'running', 'the run');
+  });
+
+  it('replays a 202 while its run holds its source, and takes the key over once the run’s process is gone', async () => {
+    const hash = await requestHashOf('?wait=false&limit=4');
+    const [{ id: runId }] = await db.query<{ id: string }[]>(
+      `INSERT INTO ingestion_runs (source, trigger, status, started_at, details)
+       VALUES ('csv', 'manual', 'running', now(), '{}') RETURNING id`,
+    );
+    const stored = JSON.stringify({ run_id: runId, status: 'running' });
+    await db.query(
+      `INSERT INTO idempotency_keys
+         (scope, key, request_hash, state, response_status, response_body, lease_token, lease_expires_at)
+       VALUES ('sync', 'orphan-run-1', $1, 'completed', 202, $2::json, gen_random_uuid(), now() + interval '1 hour')`,
+      [hash, stored],
+    );
+    // The run's process, alive: it holds the source's lock (a real session lock in server mode).
+    let die!: () => void;
+    let holding!: () => void;
+    const held = new Promise<void>((r) => (holding = r));
+    const runProcess = sut.app.get(AdvisoryLockService).withLock('ingestion:csv', () => {
+      holding();
+      return new Promise<void>((r) => (die = r));
+    });
+    await held;
+
+    const whileAlive = await sync('orphan-run-1', '?wait=false&limit=4');
+    die();
+    await runProcess;
+    const [afterDeath, racing] = await Promise.all([
+      sync('orphan-run-1', '?wait=false&limit=4'),
+      sync('orphan-run-1', '?wait=false&limit=4'),
+    ]);
+    const started = [afterDeath, racing].filter((a) => a.status === 202 && !a.replayed);
+    await waitFor(async () => (await runStatus(started[0].body.run_id!)) !== 'running', 'the run');
+
+    expect(whileAlive).toMatchObject({ status: 202, replayed: true, text: stored });
+    expect(started).toHaveLength(1);
+    expect(started[0].body.run_id).not.toBe(runId);
+    expect([afterDeath, racing].filter((a) => a !== started[0])[0]?.status).toBe(409);
   });
 
   it('frees a wait=false key whose run failed, and replays one whose run succeeded', async () => {

@@ -119,7 +119,13 @@ export class SyncController {
       'csv') as ProviderName;
     const request = { provider: name, limit: query.limit ?? null, wait: query.wait ?? true };
     const outcome = idempotencyKey
-      ? await this.idempotency.run('sync', idempotencyKey, request, () => this.execute(name, query))
+      ? await this.idempotency.run(
+          'sync',
+          idempotencyKey,
+          request,
+          () => this.execute(name, query),
+          (stored) => this.runAlive(stored.body),
+        )
       : { replayed: false as const, result: await this.execute(name, query) };
     if (outcome.replayed) {
       void reply.status(outcome.status).header('idempotent-replayed', 'true');
@@ -139,6 +145,12 @@ export class SyncController {
       'Method GET is not allowed on this path; allowed: POST',
       { headers: { allow: 'POST' } },
     );
+  }
+
+  /** A stored 202 names its run: one that failed, or whose process died, is not replayed. */
+  private async runAlive(stored: unknown): Promise<boolean> {
+    const runId = (stored as Partial<SyncResultDto> | null)?.run_id;
+    return typeof runId !== 'string' || this.jobs.runAliveOrSucceeded(runId);
   }
 
   private async execute(

@@ -12,6 +12,7 @@ export interface StoredKey {
   responseBody: unknown;
   /** Until its lease runs out (database clock), or null when nothing holds the key. */
   leaseRemainingMs: number | null;
+  leaseToken: string | null;
 }
 
 /**
@@ -59,9 +60,10 @@ export class IdempotencyRepository {
         response_status: number | null;
         response_body: unknown;
         lease_remaining_ms: number | null;
+        lease_token: string | null;
       }[]
     >(
-      `SELECT request_hash, state, response_status, response_body,
+      `SELECT request_hash, state, response_status, response_body, lease_token,
               (extract(epoch FROM lease_expires_at - now()) * 1000)::float8 AS lease_remaining_ms
        FROM idempotency_keys WHERE scope = $1 AND key = $2`,
       [scope, key],
@@ -73,7 +75,31 @@ export class IdempotencyRepository {
       responseStatus: row.response_status,
       responseBody: row.response_body,
       leaseRemainingMs: row.lease_remaining_ms,
+      leaseToken: row.lease_token,
     };
+  }
+
+  /**
+   * Takes over a stored 202 whose work is known dead before its lease ran out (its run was
+   * recorded as failed), if it is still the one seen (`seenToken`): one of racing retries wins.
+   */
+  async claimDead(
+    scope: string,
+    key: string,
+    seenToken: string,
+    token: string,
+    leaseSeconds: number,
+  ): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `UPDATE idempotency_keys SET state = 'in_progress', response_status = NULL,
+         response_body = NULL, created_at = now(), lease_token = $4,
+         lease_expires_at = now() + $5::int * interval '1 second'
+       WHERE scope = $1 AND key = $2 AND lease_token = $3 AND state = 'completed'
+         AND lease_expires_at IS NOT NULL
+       RETURNING 1`,
+      [scope, key, seenToken, token, leaseSeconds],
+    );
+    return rows.length > 0;
   }
 
   /** Extends the holder's lease; false when the key is no longer this holder's. */

@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { AppException } from '../errors/app.exception';
 import { ErrorCode } from '../errors/error-code';
-import { IdempotencyRepository } from './idempotency.repository';
+import { IdempotencyRepository, type StoredKey } from './idempotency.repository';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
@@ -46,11 +46,17 @@ export class IdempotencyService implements BeforeApplicationShutdown {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * `isAlive`: asked about a stored response whose work may still run (a 202 still leased);
+   * false when that work is known dead (its run recorded as failed), so the key is taken over
+   * now instead of after the lease.
+   */
   async run<T>(
     scope: string,
     key: string,
     request: unknown,
     operation: () => Promise<IdempotentResponse<T>>,
+    isAlive?: (stored: { status: number; body: unknown }) => Promise<boolean>,
   ): Promise<IdempotentOutcome<{ status: number; body: T }>> {
     if (!KEY_PATTERN.test(key)) {
       throw AppException.validation([
@@ -64,7 +70,16 @@ export class IdempotencyService implements BeforeApplicationShutdown {
     const token = randomUUID();
     const { leaseSeconds } = this.config.idempotency;
     if (!(await this.keys.claim(scope, key, requestHash, token, leaseSeconds))) {
-      return this.replay(scope, key, requestHash);
+      const stored = await this.keys.find(scope, key);
+      const replay = this.replayOf(stored, requestHash);
+      const dead =
+        isAlive !== undefined &&
+        stored?.leaseRemainingMs != null &&
+        !(await isAlive({ status: replay.status, body: replay.body }));
+      if (!dead) return replay;
+      if (!(await this.keys.claimDead(scope, key, stored.leaseToken!, token, leaseSeconds))) {
+        throw this.inProgress(leaseSeconds * 1_000);
+      }
     }
     const held = this.hold(scope, key, token);
     let response: IdempotentResponse<T>;
@@ -143,12 +158,11 @@ export class IdempotencyService implements BeforeApplicationShutdown {
     void promise.finally(() => this.settling.delete(promise));
   }
 
-  private async replay(
-    scope: string,
-    key: string,
+  /** The stored response for a retry, or the 409 that explains why there is none. */
+  private replayOf(
+    row: StoredKey | null,
     requestHash: string,
-  ): Promise<IdempotentOutcome<never>> {
-    const row = await this.keys.find(scope, key);
+  ): { replayed: true; status: number; body: unknown } {
     if (!row)
       throw new AppException(
         ErrorCode.Conflict,
@@ -160,14 +174,15 @@ export class IdempotencyService implements BeforeApplicationShutdown {
         'This Idempotency-Key was used with other parameters',
       );
     }
-    if (row.state !== 'completed') {
-      const retryAfter = Math.max(1, Math.ceil((row.leaseRemainingMs ?? 0) / 1_000));
-      throw new AppException(
-        ErrorCode.Conflict,
-        'A request with this Idempotency-Key is still in progress',
-        { headers: { 'retry-after': String(retryAfter) } },
-      );
-    }
+    if (row.state !== 'completed') throw this.inProgress(row.leaseRemainingMs ?? 0);
     return { replayed: true, status: row.responseStatus ?? 200, body: row.responseBody };
+  }
+
+  private inProgress(retryAfterMs: number): AppException {
+    return new AppException(
+      ErrorCode.Conflict,
+      'A request with this Idempotency-Key is still in progress',
+      { headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1_000))) } },
+    );
   }
 }

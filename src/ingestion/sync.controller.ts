@@ -99,7 +99,8 @@ export class SyncController {
     name: 'Idempotency-Key',
     required: false,
     description:
-      'A retry with the same key replays the stored response (Idempotent-Replayed: true); 409 while the first is running',
+      'A retry with the same key replays the stored response (Idempotent-Replayed: true); 409 while the first is running. ' +
+      'A key whose holder died is free again after IDEMPOTENCY_LEASE_SECONDS; a 202 whose run failed or died is not replayed',
   })
   @ApiBody({
     type: SyncQuery,

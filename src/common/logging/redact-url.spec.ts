@@ -55,6 +55,12 @@ describe(redactUrl.name, () => {
     );
   });
 
+  it('keeps the punctuation that follows a URL in a sentence', () => {
+    expect(redactUrl('GET /x?token=t1: refused, see /y?key=k2.')).toBe(
+      `GET /x?token=${REDACTED}: refused, see /y?key=${REDACTED}.`,
+    );
+  });
+
   it('returns text without = or @ unchanged', () => {
     expect(redactUrl('/health/live')).toBe('/health/live');
   });

@@ -26,8 +26,11 @@ const SECRET_NAMES = new Set([
 /** …and names that end like one: `api_key`, `x_cg_demo_api_key`, `access_token`, `client_secret`. */
 const SECRET_SUFFIX = /_(key|apikey|token|secret|password|passwd|signature|session)$/;
 
-/** `?name=value` or `&name=value`; the value runs to the next `&`, `#`, space or quote. */
-const QUERY_PARAMETER = /([?&])([^=&#?\s"'<>]+)=([^&#\s"'<>]*)/g;
+/**
+ * `?name=value` or `&name=value`; the value runs to the next `&`, `#`, space or quote, less
+ * one punctuation mark before a space or the end (`…?token=abc: failed` keeps its colon).
+ */
+const QUERY_PARAMETER = /([?&])([^=&#?\s"'<>]+)=([^&#\s"'<>]*?)(?=[:,;.)\]]?(?:[&#\s"'<>]|$))/g;
 /** `scheme://user:password@`: the password part. */
 const USERINFO = /(\b[a-z][a-z\d+.-]*:\/\/[^\s/?#@:"'<>]*:)([^\s/?#@"'<>]+)@/gi;
 

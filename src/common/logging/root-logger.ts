@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import pino, { type Logger } from 'pino';
+import pino, { type Logger, type LoggerOptions } from 'pino';
 import type { AppConfig } from '../../config/app-config';
 import { redactUrl } from './redact-url';
 
@@ -51,6 +51,35 @@ function serializeError(error: Error): Record<string, unknown> {
   return serialized;
 }
 
+/** The root logger's options: its level, its redacting serializers and hooks, its output. */
+export function rootLoggerOptions(config: AppConfig): LoggerOptions {
+  return {
+    level: config.log.level,
+    // Fastify takes these over for its request lines; every other line uses them too.
+    serializers: { req: serializeRequest, err: serializeError },
+    hooks: {
+      logMethod(args, method, level) {
+        for (let i = 0; i < args.length; i++) {
+          if (typeof args[i] === 'string') args[i] = redactUrl(args[i] as string);
+        }
+        if (level === INFO && isBootChatter(args)) {
+          // Still there at LOG_LEVEL=debug, for whoever wants the route table.
+          this.debug(...args);
+          return;
+        }
+        method.apply(this, args);
+      },
+    },
+    transport:
+      config.env === 'development' && process.stdout.isTTY
+        ? {
+            target: 'pino-pretty',
+            options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
+          }
+        : undefined,
+  };
+}
+
 /**
  * The one pino logger of an application: Fastify logs requests with it and Nest's logger
  * (nestjs-pino) writes through it, so there is one destination and one level. Built per
@@ -59,31 +88,7 @@ function serializeError(error: Error): Record<string, unknown> {
 export function rootLogger(config: AppConfig): Logger {
   let logger = loggers.get(config);
   if (!logger) {
-    logger = pino({
-      level: config.log.level,
-      // Fastify takes these over for its request lines; every other line uses them too.
-      serializers: { req: serializeRequest, err: serializeError },
-      hooks: {
-        logMethod(args, method, level) {
-          for (let i = 0; i < args.length; i++) {
-            if (typeof args[i] === 'string') args[i] = redactUrl(args[i] as string);
-          }
-          if (level === INFO && isBootChatter(args)) {
-            // Still there at LOG_LEVEL=debug, for whoever wants the route table.
-            this.debug(...args);
-            return;
-          }
-          method.apply(this, args);
-        },
-      },
-      transport:
-        config.env === 'development' && process.stdout.isTTY
-          ? {
-              target: 'pino-pretty',
-              options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
-            }
-          : undefined,
-    });
+    logger = pino(rootLoggerOptions(config));
     loggers.set(config, logger);
   }
   return logger;

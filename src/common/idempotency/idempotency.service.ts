@@ -93,7 +93,9 @@ export class IdempotencyService implements BeforeApplicationShutdown {
     const { settled, ...answer } = response;
     if (!settled) held.stop();
     try {
-      await this.keys.complete(scope, key, token, answer, settled !== undefined);
+      if (!(await this.keys.complete(scope, key, token, answer, settled !== undefined))) {
+        this.logger.warn(`response to ${scope} key not stored: a retry took the key over`);
+      }
     } catch (error) {
       // The work is done: answer it. Unstored, the key frees itself when its lease runs out.
       this.logger.warn(`response to ${scope} key not stored: ${String(error)}`);

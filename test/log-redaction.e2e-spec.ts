@@ -22,7 +22,12 @@ describe('Credentials in logged URLs (process e2e)', () => {
       ADMIN_API_KEY: ADMIN_KEY,
       INGESTION_PROVIDERS: 'csv',
     });
-    baseUrl = await app.baseUrl;
+    baseUrl = await Promise.race([
+      app.baseUrl,
+      app.exited.then((code) => {
+        throw new Error(`the service exited (${code}) before it was ready:\n${app.output()}`);
+      }),
+    ]);
   }, 60_000);
 
   afterAll(async () => {

@@ -16,11 +16,29 @@ const MARKETS = JSON.parse(
   readFileSync(join(__dirname, 'fixtures', 'providers', 'coingecko-markets.json'), 'utf8'),
 ) as unknown;
 
-function sync(baseUrl: string, key: string, query = '') {
+function sync(baseUrl: string, key: string, query = '', timeoutMs = 60_000) {
   return fetch(`${baseUrl}/api/v1/cryptocurrencies/sync?limit=10${query}`, {
     method: 'POST',
     headers: { 'X-API-Key': ADMIN_KEY, 'Idempotency-Key': key },
+    signal: AbortSignal.timeout(timeoutMs),
   });
+}
+
+/** The service's URL once it is ready; its output if it exits or hangs instead. */
+async function ready(app: AppProcess, withinMs = 40_000): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const failed = (why: string) => new Error(`the service ${why}:\n${app.output()}`);
+  try {
+    return await Promise.race([
+      app.baseUrl,
+      app.exited.then((code) => Promise.reject(failed(`exited (${code}) before it was ready`))),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(failed(`was not ready in ${withinMs} ms`)), withinMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 describe('Idempotency-Key after kill -9 (process e2e)', () => {
@@ -71,7 +89,7 @@ describe('Idempotency-Key after kill -9 (process e2e)', () => {
     );
     const first = spawnApp(env);
     started.push(first);
-    const interrupted = sync(await first.baseUrl, 'crash-1').then(
+    const interrupted = sync(await ready(first), 'crash-1').then(
       (response) => response.status,
       (error: Error) => error.message,
     );
@@ -85,12 +103,12 @@ describe('Idempotency-Key after kill -9 (process e2e)', () => {
 
     const second = spawnApp(env);
     started.push(second);
-    const baseUrl = await second.baseUrl;
+    const baseUrl = await ready(second);
     const readyAt = Date.now();
     let refusals = 0;
     const retried = await waitFor(
       async () => {
-        const response = await sync(baseUrl, 'crash-1');
+        const response = await sync(baseUrl, 'crash-1', '', 10_000);
         if (response.status !== 409) return response;
         refusals++;
         await response.body?.cancel();
@@ -99,7 +117,9 @@ describe('Idempotency-Key after kill -9 (process e2e)', () => {
       'the retry to run',
       30_000,
       100,
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\nthe restarted service said:\n${second.output()}`);
+    });
     const succeededAt = Date.now();
     const replay = await sync(baseUrl, 'crash-1');
     const mode = database.url ? 'server' : 'embedded';
@@ -130,7 +150,7 @@ describe('Idempotency-Key after kill -9 (process e2e)', () => {
     const longLease = { ...env, IDEMPOTENCY_LEASE_SECONDS: '600' };
     const first = spawnApp(longLease);
     started.push(first);
-    const firstUrl = await first.baseUrl;
+    const firstUrl = await ready(first);
     const accepted = await sync(firstUrl, 'crash-async-1', '&wait=false');
     const acceptedText = await accepted.text();
     await waitFor(() => provider.requests.length > 0, 'the held provider call');
@@ -142,7 +162,7 @@ describe('Idempotency-Key after kill -9 (process e2e)', () => {
     release();
     const second = spawnApp(longLease);
     started.push(second);
-    const baseUrl = await second.baseUrl;
+    const baseUrl = await ready(second);
     const readyAt = Date.now();
     const retried = await sync(baseUrl, 'crash-async-1', '&wait=false');
     const answeredAt = Date.now();

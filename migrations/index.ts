@@ -10,6 +10,7 @@ import { RawPayloadsLz41796500000000 } from './1796500000000-RawPayloadsLz4';
 import { IdempotencyResponseAsWritten1796600000000 } from './1796600000000-IdempotencyResponseAsWritten';
 import { ApiKeyExpiryAndRevocation1796700000000 } from './1796700000000-ApiKeyExpiryAndRevocation';
 import { RawPayloadsAsReceivedText1796800000000 } from './1796800000000-RawPayloadsAsReceivedText';
+import { IdempotencyLease1796860000000 } from './1796860000000-IdempotencyLease';
 
 export const MIGRATIONS = [
   CreateApiKeys1795329449997,
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   IdempotencyResponseAsWritten1796600000000,
   ApiKeyExpiryAndRevocation1796700000000,
   RawPayloadsAsReceivedText1796800000000,
+  IdempotencyLease1796860000000,
 ];

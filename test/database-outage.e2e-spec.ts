@@ -6,9 +6,10 @@ import { DataSource } from 'typeorm';
 import { IngestionJobsService } from '../src/ingestion/ingestion-jobs.service';
 import { IngestionRepository } from '../src/ingestion/ingestion.repository';
 import { FakeProviderServer } from './support/fake-provider-server';
-import { TcpProxy } from './support/tcp-proxy';
+import type { TcpProxy } from './support/tcp-proxy';
+import { startTestAppBehindDatabaseProxy } from './support/proxied-database';
 import { startTestApp, type TestApp } from './support/test-app';
-import { createTestDatabase, serverDatabaseUrl } from './support/test-database';
+import { serverDatabaseUrl } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
 const ADMIN_KEY = 'outage-admin-key-0123456789';
@@ -74,28 +75,16 @@ describeServer('When PostgreSQL goes away (server mode, e2e)', () => {
 
   beforeAll(async () => {
     const providerUrl = await provider.start();
-    const database = await createTestDatabase();
-    const target = new URL(database.url!);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    target.host = `127.0.0.1:${await proxy.start()}`;
-    sut = await startTestApp({
-      database: { ...database, env: { DATABASE_URL: target.toString() } },
-      env: {
-        ADMIN_API_KEY: ADMIN_KEY,
-        INGESTION_PROVIDERS: 'coingecko',
-        COINGECKO_BASE_URL: `${providerUrl}/api/v3`,
-      },
-    });
-    sut.close = ((close) => async () => {
-      await close();
-      await database.drop();
-    })(sut.close);
+    ({ sut, proxy } = await startTestAppBehindDatabaseProxy({
+      ADMIN_API_KEY: ADMIN_KEY,
+      INGESTION_PROVIDERS: 'coingecko',
+      COINGECKO_BASE_URL: `${providerUrl}/api/v3`,
+    }));
     db = sut.app.get(DataSource);
   });
 
   afterAll(async () => {
     await sut.close();
-    await proxy.stop();
     await provider.stop();
   });
 

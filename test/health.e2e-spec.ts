@@ -1,6 +1,7 @@
 import { TcpProxy, reachable } from './support/tcp-proxy';
+import { startTestAppBehindDatabaseProxy } from './support/proxied-database';
 import { startTestApp, type TestApp } from './support/test-app';
-import { createTestDatabase, serverDatabaseUrl } from './support/test-database';
+import { serverDatabaseUrl } from './support/test-database';
 
 interface Health {
   status: string;
@@ -146,24 +147,10 @@ describe('Health (e2e)', () => {
     let sut: TestApp;
 
     beforeAll(async () => {
-      const database = await createTestDatabase();
-      const target = new URL(database.url!);
-      proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-      const port = await proxy.start();
-      target.host = `127.0.0.1:${port}`;
-      sut = await startTestApp({
-        database: { ...database, env: { DATABASE_URL: target.toString() } },
-      });
-      sut.close = ((close) => async () => {
-        await close();
-        await database.drop();
-      })(sut.close);
+      ({ sut, proxy } = await startTestAppBehindDatabaseProxy());
     });
 
-    afterAll(async () => {
-      await sut.close();
-      await proxy.stop();
-    });
+    afterAll(() => sut.close());
 
     it('answers 503 with status "error" within 2.5 s, and recovers without a restart', async () => {
       await proxy.cut();

@@ -51,6 +51,7 @@ describe(loadAppConfig.name, () => {
       heartbeatMs: 25_000,
     });
     expect(sut.log.level).toBe('info');
+    expect(sut.idempotency).toEqual({ leaseSeconds: 30 });
   });
 
   it('reads and converts every kind of value', () => {
@@ -64,6 +65,7 @@ describe(loadAppConfig.name, () => {
       INGESTION_PROVIDERS: ' binance , csv,binance ',
       CORS_ORIGINS: 'https://a.example, https://b.example',
       CACHE_TTL_SECONDS: '60',
+      IDEMPOTENCY_LEASE_SECONDS: '2',
     });
 
     expect(sut.http.port).toBe(8080);
@@ -74,6 +76,7 @@ describe(loadAppConfig.name, () => {
     expect(sut.ingestion.providers).toEqual(['binance', 'csv']);
     expect(sut.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(sut.cache.ttlSeconds).toBe(60);
+    expect(sut.idempotency.leaseSeconds).toBe(2);
   });
 
   it('treats empty values as unset', () => {
@@ -108,6 +111,9 @@ describe(loadAppConfig.name, () => {
     ['WS_REQUIRE_API_KEY', 'maybe'],
     ['WS_RECOVERY_WINDOW_SECONDS', '-1'],
     ['INGESTION_TOP50_INTERVAL_SECONDS', '0'],
+    ['IDEMPOTENCY_LEASE_SECONDS', '0'],
+    ['IDEMPOTENCY_LEASE_SECONDS', '3601'],
+    ['IDEMPOTENCY_LEASE_SECONDS', '1.5'],
   ])('rejects %s=%s naming the variable', (variable, value) => {
     const problems = problemsOf({ [variable]: value });
 

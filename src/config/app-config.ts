@@ -46,6 +46,8 @@ export abstract class AppConfig {
     connectTimeoutMs: number;
     statementTimeoutMs: number;
   };
+  /** An in-progress Idempotency-Key not renewed for this long is taken over by a retry. */
+  abstract readonly idempotency: { leaseSeconds: number };
   abstract readonly redis: { url?: string; keyPrefix: string };
   abstract readonly cache: {
     ttlSeconds: number;
@@ -179,6 +181,7 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     },
+    idempotency: { leaseSeconds: env.IDEMPOTENCY_LEASE_SECONDS },
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
     cache: {
       ttlSeconds: env.CACHE_TTL_SECONDS,

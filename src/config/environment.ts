@@ -107,6 +107,10 @@ export class Environment {
   @IntegerVar(100, 600_000)
   DB_STATEMENT_TIMEOUT_MS = 10_000;
 
+  /** An Idempotency-Key's holder renews it while it runs; unrenewed this long, it is free. */
+  @IntegerVar(1, 3_600, 'must be a whole number of seconds between 1 and 3600')
+  IDEMPOTENCY_LEASE_SECONDS = 30;
+
   @IsOptional()
   @Matches(REDIS_URL, { message: 'must be a redis:// or rediss:// connection URL' })
   REDIS_URL?: string;

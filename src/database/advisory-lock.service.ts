@@ -108,6 +108,23 @@ export class AdvisoryLockService {
     };
   }
 
+  /**
+   * Whether someone holds the lock `name` now: any instance (server mode: PostgreSQL drops a
+   * dead session's locks as soon as it sees the connection close), or this process (embedded).
+   */
+  async isHeld(name: string): Promise<boolean> {
+    if (this.server.isEmbedded) return this.heldHere.has(name);
+    const [row] = await this.dataSource.query<{ held: boolean }[]>(
+      `SELECT EXISTS (
+         SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)
+       ) AS held`,
+      [name],
+    );
+    return row?.held === true;
+  }
+
   private async withSessionLock<T>(name: string, job: () => Promise<T>): Promise<LockOutcome<T>> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();

@@ -127,6 +127,18 @@ export class IngestionJobsService implements OnApplicationBootstrap, BeforeAppli
     return result.acquired ? result.result : null;
   }
 
+  /**
+   * Whether a run may still be going or ended well: false once it is recorded as failed
+   * (interrupted included), or while it is still `running` but nobody holds its source's
+   * lock (its process died: PostgreSQL released the lock with the connection).
+   */
+  async runAliveOrSucceeded(id: string): Promise<boolean> {
+    const run = await this.runs.findRun(id);
+    if (!run) return true;
+    if (run.status === 'failed') return false;
+    return run.status !== 'running' || this.locks.isHeld(`ingestion:${run.source}`);
+  }
+
   /** Marks runs left `running` by a dead process (started over `olderThanMs` ago) failed. */
   async closeInterruptedRuns(olderThanMs = INTERRUPTED_RUN_AFTER_MS): Promise<number> {
     try {

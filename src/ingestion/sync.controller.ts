@@ -26,7 +26,10 @@ import { ApiKeyGuard, RequireRole } from '../auth/api-key.guard';
 import { SyncRateLimited } from '../common/rate-limit/rate-limit.guard';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
-import { IdempotencyService } from '../common/idempotency/idempotency.service';
+import {
+  IdempotencyService,
+  type IdempotentResponse,
+} from '../common/idempotency/idempotency.service';
 import { ApiProblems } from '../common/http/api-problem.decorator';
 import { REFUSES_METHOD } from '../common/http/route-methods';
 import type { ProviderName } from '../config/environment';
@@ -96,7 +99,8 @@ export class SyncController {
     name: 'Idempotency-Key',
     required: false,
     description:
-      'A retry with the same key replays the stored response (Idempotent-Replayed: true); 409 while the first is running',
+      'A retry with the same key replays the stored response (Idempotent-Replayed: true); 409 while the first is running. ' +
+      'A key whose holder died is free again after IDEMPOTENCY_LEASE_SECONDS; a 202 whose run failed or died is not replayed',
   })
   @ApiBody({
     type: SyncQuery,
@@ -116,7 +120,13 @@ export class SyncController {
       'csv') as ProviderName;
     const request = { provider: name, limit: query.limit ?? null, wait: query.wait ?? true };
     const outcome = idempotencyKey
-      ? await this.idempotency.run('sync', idempotencyKey, request, () => this.execute(name, query))
+      ? await this.idempotency.run(
+          'sync',
+          idempotencyKey,
+          request,
+          () => this.execute(name, query),
+          (stored) => this.runAlive(stored.body),
+        )
       : { replayed: false as const, result: await this.execute(name, query) };
     if (outcome.replayed) {
       void reply.status(outcome.status).header('idempotent-replayed', 'true');
@@ -138,12 +148,25 @@ export class SyncController {
     );
   }
 
+  /** A stored 202 names its run: one that failed, or whose process died, is not replayed. */
+  private async runAlive(stored: unknown): Promise<boolean> {
+    const runId = (stored as Partial<SyncResultDto> | null)?.run_id;
+    return typeof runId !== 'string' || this.jobs.runAliveOrSucceeded(runId);
+  }
+
   private async execute(
     name: ProviderName,
     query: SyncQuery,
-  ): Promise<{ status: number; body: SyncResultDto }> {
+  ): Promise<IdempotentResponse<SyncResultDto>> {
     const { run, done } = await this.jobs.start(name, 'manual', query.limit);
-    if (query.wait === false) return { status: HttpStatus.ACCEPTED, body: toResult(run) };
+    if (query.wait === false) {
+      // A key replays this 202 only while the run is alive or once it ended well.
+      const settled = done.then(
+        (finished) => finished.status !== 'failed',
+        () => false,
+      );
+      return { status: HttpStatus.ACCEPTED, body: toResult(run), settled };
+    }
     const finished = await done;
     if (finished.status === 'failed') {
       if (finished.details?.error_kind === 'database') {

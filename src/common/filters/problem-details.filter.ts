@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppException, type FieldError } from '../errors/app.exception';
 import { ErrorCode, codeOfStatus } from '../errors/error-code';
 import { PROBLEM_CONTENT_TYPE, buildProblem } from '../errors/problem-details';
+import { redactUrl } from '../logging/redact-url';
 import { isDatabaseUnavailable } from '../../database/database-errors';
 
 interface Resolved {
@@ -93,13 +94,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const resolved = resolveException(exception);
 
+    const url = redactUrl(request.url);
     if (resolved.code === ErrorCode.ServiceUnavailable) {
       // An outage, not a bug: no stack, and /health says the same thing.
-      this.logger.warn(`${request.method} ${request.url}: ${resolved.detail}`);
+      this.logger.warn(`${request.method} ${url}: ${resolved.detail}`);
     } else if (resolved.status >= 500) {
       this.logger.error(
-        { err: exception, requestId: request.id, path: request.url },
-        `${request.method} ${request.url} failed`,
+        { err: exception, requestId: request.id, path: url },
+        `${request.method} ${url} failed`,
       );
     }
 

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { IdempotencyRepository } from './idempotency.repository';
 import { IdempotencyService } from './idempotency.service';
 
 @Global()
-@Module({ providers: [IdempotencyService], exports: [IdempotencyService] })
+@Module({ providers: [IdempotencyRepository, IdempotencyService], exports: [IdempotencyService] })
 export class IdempotencyModule {}

@@ -6,7 +6,8 @@ const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 /**
  * Fastify's request log lines, one per answered request (no "incoming request" line), on
  * the request's logger, which carries `requestId`. Server errors log at error, client
- * errors at warn. Headers are not logged, so keys and cookies never are.
+ * errors at warn. Headers are not logged, so keys and cookies never are; the URL is logged
+ * with credentials in its query redacted (`serializeRequest` in root-logger.ts).
  */
 export class RequestLogController extends LogController {
   override incomingRequest(): void {}

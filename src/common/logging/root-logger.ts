@@ -1,5 +1,7 @@
-import pino, { type Logger } from 'pino';
+import type { FastifyRequest } from 'fastify';
+import pino, { type Logger, type LoggerOptions } from 'pino';
 import type { AppConfig } from '../../config/app-config';
+import { redactUrl } from './redact-url';
 
 const loggers = new WeakMap<AppConfig, Logger>();
 
@@ -29,6 +31,55 @@ function isBootChatter(args: unknown[]): boolean {
   );
 }
 
+/** A request as Fastify's own serializer writes it, with credentials in its URL redacted. */
+function serializeRequest(request: FastifyRequest): Record<string, unknown> {
+  return {
+    method: request.method,
+    url: redactUrl(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
+/** An error's message and stack may quote a URL (a provider call, a connection string). */
+function serializeError(error: Error): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  for (const field of ['message', 'stack'] as const) {
+    if (typeof serialized[field] === 'string') serialized[field] = redactUrl(serialized[field]);
+  }
+  return serialized;
+}
+
+/** The root logger's options: its level, its redacting serializers and hooks, its output. */
+export function rootLoggerOptions(config: AppConfig): LoggerOptions {
+  return {
+    level: config.log.level,
+    // Fastify takes these over for its request lines; every other line uses them too.
+    serializers: { req: serializeRequest, err: serializeError },
+    hooks: {
+      logMethod(args, method, level) {
+        for (let i = 0; i < args.length; i++) {
+          if (typeof args[i] === 'string') args[i] = redactUrl(args[i] as string);
+        }
+        if (level === INFO && isBootChatter(args)) {
+          // Still there at LOG_LEVEL=debug, for whoever wants the route table.
+          this.debug(...args);
+          return;
+        }
+        method.apply(this, args);
+      },
+    },
+    transport:
+      config.env === 'development' && process.stdout.isTTY
+        ? {
+            target: 'pino-pretty',
+            options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
+          }
+        : undefined,
+  };
+}
+
 /**
  * The one pino logger of an application: Fastify logs requests with it and Nest's logger
  * (nestjs-pino) writes through it, so there is one destination and one level. Built per
@@ -37,26 +88,7 @@ function isBootChatter(args: unknown[]): boolean {
 export function rootLogger(config: AppConfig): Logger {
   let logger = loggers.get(config);
   if (!logger) {
-    logger = pino({
-      level: config.log.level,
-      hooks: {
-        logMethod(args, method, level) {
-          if (level === INFO && isBootChatter(args)) {
-            // Still there at LOG_LEVEL=debug, for whoever wants the route table.
-            this.debug(...args);
-            return;
-          }
-          method.apply(this, args);
-        },
-      },
-      transport:
-        config.env === 'development' && process.stdout.isTTY
-          ? {
-              target: 'pino-pretty',
-              options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
-            }
-          : undefined,
-    });
+    logger = pino(rootLoggerOptions(config));
     loggers.set(config, logger);
   }
   return logger;

@@ -1,0 +1,192 @@
+// The trained sentiment model (multinomial logistic regression, see docs/sentiment.md): read once
+// from sentiment-model.json, checked strictly, then scored in-process with no allocation beyond
+// the text's own features.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SENTIMENT_LABELS, type SentimentLabel } from '../sentiment-analyzer';
+import {
+  CHARS_PREFIX,
+  LEXICON_FEATURES,
+  PHRASE_PREFIX,
+  WORD_PREFIX,
+  type TextFeatures,
+} from './text-features';
+
+export const MODEL_FORMAT = 1;
+export const MODEL_PATH = join(__dirname, 'sentiment-model.json');
+const CLASSES = SENTIMENT_LABELS.length;
+const VERSION = /^tfn-logreg-[0-9a-f]{10}$/;
+
+/** sentiment-model.json as written by `npm run train:sentiment`. */
+export interface SentimentModelFile {
+  format: number;
+  version: string;
+  labels: SentimentLabel[];
+  /** Logits are divided by it (fitted on cross-validation predictions) so probabilities are calibrated. */
+  temperature: number;
+  training: Record<string, unknown>;
+  bias: number[];
+  lexicon: Record<string, number[]>;
+  features: Record<string, number[]>;
+}
+
+export type FeatureKind = 'word' | 'phrase' | 'characters' | 'lexicon';
+
+export interface FeatureContribution {
+  kind: FeatureKind;
+  /** The word, word pair, character n-gram (spaces mark word edges) or lexicon measure. */
+  feature: string;
+  /** Added to the chosen label's log-odds against the average label. */
+  weight: number;
+}
+
+export interface ModelPrediction {
+  label: SentimentLabel;
+  /** Calibrated probability per label, in SENTIMENT_LABELS order. */
+  probabilities: number[];
+  /** The features that pushed hardest towards the chosen label, strongest first. */
+  strongest: FeatureContribution[];
+}
+
+export class SentimentModelError extends Error {
+  constructor(problem: string) {
+    super(`Invalid sentiment model: ${problem}`);
+    this.name = 'SentimentModelError';
+  }
+}
+
+function weightsOf(where: string, value: unknown): number[] {
+  if (
+    !Array.isArray(value) ||
+    value.length !== CLASSES ||
+    !value.every((w) => typeof w === 'number' && Number.isFinite(w))
+  ) {
+    throw new SentimentModelError(`${where} must be ${CLASSES} finite numbers`);
+  }
+  return value as number[];
+}
+
+function describe(key: string): { kind: FeatureKind; feature: string } {
+  if (key.startsWith(WORD_PREFIX)) return { kind: 'word', feature: key.slice(WORD_PREFIX.length) };
+  if (key.startsWith(PHRASE_PREFIX))
+    return { kind: 'phrase', feature: key.slice(PHRASE_PREFIX.length) };
+  return { kind: 'characters', feature: key.slice(CHARS_PREFIX.length) };
+}
+
+export class SentimentModel {
+  readonly version: string;
+  private readonly temperature: number;
+  private readonly bias: Float64Array;
+  private readonly index = new Map<string, number>();
+  private readonly keys: string[] = [];
+  /** Row per feature (sparse keys first, then the lexicon features), CLASSES weights each. */
+  private readonly weights: Float64Array;
+
+  constructor(file: SentimentModelFile) {
+    if (file.format !== MODEL_FORMAT)
+      throw new SentimentModelError(`format must be ${MODEL_FORMAT}`);
+    if (typeof file.version !== 'string' || !VERSION.test(file.version))
+      throw new SentimentModelError('version must look like tfn-logreg-<10 hex digits>');
+    if (JSON.stringify(file.labels) !== JSON.stringify(SENTIMENT_LABELS))
+      throw new SentimentModelError(`labels must be ${SENTIMENT_LABELS.join(', ')}`);
+    if (typeof file.temperature !== 'number' || !(file.temperature > 0))
+      throw new SentimentModelError('temperature must be a positive number');
+    if (typeof file.features !== 'object' || file.features === null)
+      throw new SentimentModelError('features must be an object');
+    this.version = file.version;
+    this.temperature = file.temperature;
+    this.bias = Float64Array.from(weightsOf('bias', file.bias));
+
+    const entries = Object.entries(file.features);
+    this.weights = new Float64Array((entries.length + LEXICON_FEATURES.length) * CLASSES);
+    entries.forEach(([key, row], i) => {
+      if (![WORD_PREFIX, PHRASE_PREFIX, CHARS_PREFIX].some((prefix) => key.startsWith(prefix)))
+        throw new SentimentModelError(`feature "${key}" has an unknown kind`);
+      this.weights.set(weightsOf(`features["${key}"]`, row), i * CLASSES);
+      this.index.set(key, i);
+      this.keys.push(key);
+    });
+    LEXICON_FEATURES.forEach((name, j) => {
+      this.weights.set(
+        weightsOf(`lexicon["${name}"]`, file.lexicon?.[name]),
+        (entries.length + j) * CLASSES,
+      );
+    });
+  }
+
+  get featureCount(): number {
+    return this.keys.length + LEXICON_FEATURES.length;
+  }
+
+  predict(features: TextFeatures, explain = 3): ModelPrediction {
+    const logits = Array.from(this.bias);
+    const rows: number[] = [];
+    const values: number[] = [];
+    const add = (row: number, value: number): void => {
+      if (value === 0) return;
+      rows.push(row);
+      values.push(value);
+      for (let k = 0; k < CLASSES; k++) logits[k] += this.weights[row * CLASSES + k] * value;
+    };
+    for (const [key, value] of features.sparse) {
+      const row = this.index.get(key);
+      if (row !== undefined) add(row, value);
+    }
+    features.dense.forEach((value, j) => add(this.keys.length + j, value));
+
+    let best = 0;
+    for (let k = 1; k < CLASSES; k++) if (logits[k] > logits[best]) best = k;
+    let total = 0;
+    const probabilities = logits.map((logit) => {
+      const p = Math.exp((logit - logits[best]) / this.temperature);
+      total += p;
+      return p;
+    });
+    for (let k = 0; k < CLASSES; k++) probabilities[k] /= total;
+
+    return {
+      label: SENTIMENT_LABELS[best],
+      probabilities,
+      strongest: this.explain(rows, values, best, explain),
+    };
+  }
+
+  /** Each feature's push towards `label` against the mean of all labels, strongest first. */
+  private explain(
+    rows: number[],
+    values: number[],
+    label: number,
+    count: number,
+  ): FeatureContribution[] {
+    const pushes = rows.map((row, i) => {
+      let mean = 0;
+      for (let k = 0; k < CLASSES; k++) mean += this.weights[row * CLASSES + k];
+      mean /= CLASSES;
+      return {
+        row,
+        push: ((this.weights[row * CLASSES + label] - mean) * values[i]) / this.temperature,
+      };
+    });
+    pushes.sort((a, b) => b.push - a.push || a.row - b.row);
+    return pushes
+      .slice(0, count)
+      .filter(({ push }) => push > 0)
+      .map(({ row, push }) => ({
+        ...(row < this.keys.length
+          ? describe(this.keys[row])
+          : { kind: 'lexicon' as const, feature: LEXICON_FEATURES[row - this.keys.length] }),
+        weight: Math.round(push * 1_000) / 1_000,
+      }));
+  }
+}
+
+/** Reads and checks the shipped model; called once at boot (the file is about 2 MB). */
+export function loadSentimentModel(path = MODEL_PATH): SentimentModel {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new SentimentModelError(`${path} could not be read: ${(error as Error).message}`);
+  }
+  return new SentimentModel(parsed as SentimentModelFile);
+}

@@ -4,6 +4,7 @@
 // formatting and key order so the same data always gives the same bytes.
 import { createHash } from 'node:crypto';
 import {
+  groupValue,
   LEXICON_FEATURES,
   textFeatures,
   type TextFeatures,
@@ -102,9 +103,11 @@ function rowsOf(features: TextFeatures[], vocabulary: string[]) {
     vocabulary.length + LEXICON_FEATURES.length,
     features.map((f) => {
       const row = new Map<number, number>();
-      for (const [key, value] of f.sparse) {
-        const c = column.get(key);
-        if (c !== undefined) row.set(c, value);
+      for (const group of [f.words, f.chars]) {
+        for (const key of group) {
+          const c = column.get(key);
+          if (c !== undefined) row.set(c, groupValue(group));
+        }
       }
       f.dense.forEach((value, j) => value !== 0 && row.set(vocabulary.length + j, value));
       return row;
@@ -115,8 +118,8 @@ function rowsOf(features: TextFeatures[], vocabulary: string[]) {
 function fit(data: Prepared, members: number[], lambda: number, settings: TrainingSettings): Fit {
   const frequency = new Map<string, number>();
   for (const i of members) {
-    for (const key of data.features[i].sparse.keys())
-      frequency.set(key, (frequency.get(key) ?? 0) + 1);
+    const { words, chars } = data.features[i];
+    for (const key of [...words, ...chars]) frequency.set(key, (frequency.get(key) ?? 0) + 1);
   }
   const vocabulary = [...frequency.entries()]
     .filter(([, n]) => n >= settings.minDocumentFrequency)

@@ -34,25 +34,22 @@ describe(SentimentModel.name, () => {
     const sut = new SentimentModel(modelFile());
 
     const result = sut.predict({
-      sparse: new Map([
-        ['w:raised', 1],
-        ['p:target raised', 0.5],
-        ['w:unseen', 1],
-      ]),
+      words: new Set(['w:raised', 'p:target raised', 'w:unseen', 'w:other']),
+      chars: new Set(),
       dense: dense(),
     });
 
-    // Logits: Bullish 2 + 0.5 = 2.5, Bearish −1, Neutral 1.
-    const total = Math.exp(2.5) + Math.exp(-1) + Math.exp(1);
+    // Four words, each 1/√4 = 0.5. Logits: Bullish (2 + 1)·0.5 = 1.5, Bearish −0.5, Neutral 1.
+    const total = Math.exp(1.5) + Math.exp(-0.5) + Math.exp(1);
     expect(result.label).toBe('Bullish');
-    expect(result.probabilities[0]).toBeCloseTo(Math.exp(2.5) / total, 12);
-    expect(result.probabilities[1]).toBeCloseTo(Math.exp(-1) / total, 12);
+    expect(result.probabilities[0]).toBeCloseTo(Math.exp(1.5) / total, 12);
+    expect(result.probabilities[1]).toBeCloseTo(Math.exp(-0.5) / total, 12);
   });
 
   it('divides logits by the temperature', () => {
     const sut = new SentimentModel(modelFile({ temperature: 2 }));
 
-    const result = sut.predict({ sparse: new Map([['c:cut ', 1]]), dense: dense() });
+    const result = sut.predict({ words: new Set(), chars: new Set(['c:cut ']), dense: dense() });
 
     // Logits: Bullish −1, Bearish 2, Neutral 1, halved.
     const total = Math.exp(-0.5) + Math.exp(1) + Math.exp(0.5);
@@ -67,22 +64,42 @@ describe(SentimentModel.name, () => {
 
     const result = sut.predict(
       {
-        sparse: new Map([
-          ['w:raised', 1],
-          ['p:target raised', 1],
-          ['c:cut ', 1],
-        ]),
+        words: new Set(['w:raised', 'p:target raised']),
+        chars: new Set(['c:cut ']),
         dense: dense(0.5),
       },
       2,
     );
 
-    // Pushes towards Bullish against the mean label: raised 2 − 1/3, score 0.5·3, pair 1 − 1/3.
+    // Pushes towards Bullish against the mean label: score 0.5·3 = 1.5, the word
+    // (2 − 1/3)/√2 = 1.179, the pair (1 − 1/3)/√2 = 0.471; the pieces push the other way.
     expect(result.label).toBe('Bullish');
     expect(result.strongest).toEqual([
-      { kind: 'word', feature: 'raised', weight: 1.667 },
       { kind: 'lexicon', feature: 'lexicon:score', weight: 1.5 },
+      { kind: 'word', feature: 'raised', weight: 1.179 },
     ]);
+    expect(
+      sut.predict({ words: new Set(['c:none']), chars: new Set(), dense: dense() }, 5).strongest,
+    ).toEqual([]);
+  });
+
+  it('scores texts with more active features than its scratch space holds', () => {
+    const keys = Array.from({ length: 1_500 }, (_, i) => `w:k${i}`);
+    const sut = new SentimentModel(
+      modelFile({
+        features: Object.fromEntries(keys.map((key, i) => [key, [i % 3 === 0 ? 1 : 0, 0, 0]])),
+      }),
+    );
+
+    const result = sut.predict({ words: new Set(keys), chars: new Set(), dense: dense() }, 2);
+
+    // 500 of the 1,500 words push Bullish by (1 − 1/3)/√1500 each: logits 500/√1500, 0, 1.
+    const bullish = 500 / Math.sqrt(1_500);
+    expect(result.probabilities[0]).toBeCloseTo(
+      Math.exp(bullish) / (Math.exp(bullish) + 1 + Math.exp(1)),
+      12,
+    );
+    expect(result.strongest.map((f) => f.feature)).toEqual(['k0', 'k3']);
   });
 
   it.each<[string, Partial<SentimentModelFile>, RegExp]>([

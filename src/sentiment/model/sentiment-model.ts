@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { SENTIMENT_LABELS, type SentimentLabel } from '../sentiment-analyzer';
 import {
   CHARS_PREFIX,
+  groupValue,
   LEXICON_FEATURES,
   PHRASE_PREFIX,
   WORD_PREFIX,
@@ -55,18 +56,18 @@ export class SentimentModelError extends Error {
   }
 }
 
-function weightsOf(where: string, value: unknown): number[] {
+function weightsOf(where: () => string, value: unknown): number[] {
   if (
     !Array.isArray(value) ||
     value.length !== CLASSES ||
     !value.every((w) => typeof w === 'number' && Number.isFinite(w))
   ) {
-    throw new SentimentModelError(`${where} must be ${CLASSES} finite numbers`);
+    throw new SentimentModelError(`${where()} must be ${CLASSES} finite numbers`);
   }
   return value as number[];
 }
 
-function describe(key: string): { kind: FeatureKind; feature: string } {
+function describeKey(key: string): { kind: FeatureKind; feature: string } {
   if (key.startsWith(WORD_PREFIX)) return { kind: 'word', feature: key.slice(WORD_PREFIX.length) };
   if (key.startsWith(PHRASE_PREFIX))
     return { kind: 'phrase', feature: key.slice(PHRASE_PREFIX.length) };
@@ -77,10 +78,14 @@ export class SentimentModel {
   readonly version: string;
   private readonly temperature: number;
   private readonly bias: Float64Array;
-  private readonly index = new Map<string, number>();
+  // A dictionary object rather than a Map: V8 looks up the (cached, internalised) keys faster.
+  private readonly index = Object.create(null) as Record<string, number | undefined>;
   private readonly keys: string[] = [];
-  /** Row per feature (sparse keys first, then the lexicon features), CLASSES weights each. */
+  /** Row per feature (sparse keys first, then the lexicon features), CLASSES centred weights each. */
   private readonly weights: Float64Array;
+  // Scratch space for the active features of the text being scored (scoring is synchronous).
+  private rows = new Int32Array(512);
+  private values = new Float64Array(512);
 
   constructor(file: SentimentModelFile) {
     if (file.format !== MODEL_FORMAT)
@@ -95,23 +100,35 @@ export class SentimentModel {
       throw new SentimentModelError('features must be an object');
     this.version = file.version;
     this.temperature = file.temperature;
-    this.bias = Float64Array.from(weightsOf('bias', file.bias));
+    this.bias = Float64Array.from(weightsOf(() => 'bias', file.bias));
 
     const entries = Object.entries(file.features);
     this.weights = new Float64Array((entries.length + LEXICON_FEATURES.length) * CLASSES);
     entries.forEach(([key, row], i) => {
       if (![WORD_PREFIX, PHRASE_PREFIX, CHARS_PREFIX].some((prefix) => key.startsWith(prefix)))
         throw new SentimentModelError(`feature "${key}" has an unknown kind`);
-      this.weights.set(weightsOf(`features["${key}"]`, row), i * CLASSES);
-      this.index.set(key, i);
+      this.setRow(
+        i,
+        weightsOf(() => `features["${key}"]`, row),
+      );
+      this.index[key] = i;
       this.keys.push(key);
     });
     LEXICON_FEATURES.forEach((name, j) => {
-      this.weights.set(
-        weightsOf(`lexicon["${name}"]`, file.lexicon?.[name]),
-        (entries.length + j) * CLASSES,
+      this.setRow(
+        entries.length + j,
+        weightsOf(() => `lexicon["${name}"]`, file.lexicon?.[name]),
       );
     });
+  }
+
+  /**
+   * Stores a row minus its mean: adding the same amount to every label's logit leaves the
+   * probabilities as they are, and a centred weight is directly the push towards a label.
+   */
+  private setRow(row: number, values: number[]): void {
+    const mean = values.reduce((sum, w) => sum + w, 0) / CLASSES;
+    values.forEach((w, k) => (this.weights[row * CLASSES + k] = w - mean));
   }
 
   get featureCount(): number {
@@ -119,25 +136,31 @@ export class SentimentModel {
   }
 
   predict(features: TextFeatures, explain = 3): ModelPrediction {
-    const logits = Array.from(this.bias);
-    const rows: number[] = [];
-    const values: number[] = [];
+    const weights = this.weights;
+    const logits = Float64Array.from(this.bias);
+    let active = 0;
     const add = (row: number, value: number): void => {
-      if (value === 0) return;
-      rows.push(row);
-      values.push(value);
-      for (let k = 0; k < CLASSES; k++) logits[k] += this.weights[row * CLASSES + k] * value;
+      if (active === this.rows.length) this.grow();
+      this.rows[active] = row;
+      this.values[active] = value;
+      active += 1;
+      for (let k = 0; k < CLASSES; k++) logits[k] += weights[row * CLASSES + k] * value;
     };
-    for (const [key, value] of features.sparse) {
-      const row = this.index.get(key);
-      if (row !== undefined) add(row, value);
+    for (const group of [features.words, features.chars]) {
+      const value = groupValue(group);
+      for (const key of group) {
+        const row = this.index[key];
+        if (row !== undefined) add(row, value);
+      }
     }
-    features.dense.forEach((value, j) => add(this.keys.length + j, value));
+    for (let j = 0; j < features.dense.length; j++) {
+      if (features.dense[j] !== 0) add(this.keys.length + j, features.dense[j]);
+    }
 
     let best = 0;
     for (let k = 1; k < CLASSES; k++) if (logits[k] > logits[best]) best = k;
     let total = 0;
-    const probabilities = logits.map((logit) => {
+    const probabilities = Array.from(logits, (logit) => {
       const p = Math.exp((logit - logits[best]) / this.temperature);
       total += p;
       return p;
@@ -147,36 +170,47 @@ export class SentimentModel {
     return {
       label: SENTIMENT_LABELS[best],
       probabilities,
-      strongest: this.explain(rows, values, best, explain),
+      strongest: this.explain(active, best, explain),
     };
   }
 
-  /** Each feature's push towards `label` against the mean of all labels, strongest first. */
-  private explain(
-    rows: number[],
-    values: number[],
-    label: number,
-    count: number,
-  ): FeatureContribution[] {
-    const pushes = rows.map((row, i) => {
-      let mean = 0;
-      for (let k = 0; k < CLASSES; k++) mean += this.weights[row * CLASSES + k];
-      mean /= CLASSES;
-      return {
-        row,
-        push: ((this.weights[row * CLASSES + label] - mean) * values[i]) / this.temperature,
-      };
-    });
-    pushes.sort((a, b) => b.push - a.push || a.row - b.row);
-    return pushes
-      .slice(0, count)
-      .filter(({ push }) => push > 0)
-      .map(({ row, push }) => ({
-        ...(row < this.keys.length
-          ? describe(this.keys[row])
-          : { kind: 'lexicon' as const, feature: LEXICON_FEATURES[row - this.keys.length] }),
-        weight: Math.round(push * 1_000) / 1_000,
-      }));
+  private grow(): void {
+    const rows = new Int32Array(this.rows.length * 2);
+    const values = new Float64Array(this.values.length * 2);
+    rows.set(this.rows);
+    values.set(this.values);
+    this.rows = rows;
+    this.values = values;
+  }
+
+  /**
+   * The `count` active features pushing hardest towards `label` against the mean of all
+   * labels (the weights are stored centred), strongest first, ties in text order. A partial
+   * selection, not a sort: this runs on every request.
+   */
+  private explain(active: number, label: number, count: number): FeatureContribution[] {
+    const topRows: number[] = [];
+    const topPushes: number[] = [];
+    for (let i = 0; i < active; i++) {
+      const row = this.rows[i];
+      const push = (this.weights[row * CLASSES + label] * this.values[i]) / this.temperature;
+      const last = topRows.length - 1;
+      if (push <= 0 || (last === count - 1 && push <= topPushes[last])) continue;
+      let at = last + 1;
+      while (at > 0 && push > topPushes[at - 1]) at -= 1;
+      topRows.splice(at, 0, row);
+      topPushes.splice(at, 0, push);
+      if (topRows.length > count) {
+        topRows.pop();
+        topPushes.pop();
+      }
+    }
+    return topRows.map((row, i) => ({
+      ...(row < this.keys.length
+        ? describeKey(this.keys[row])
+        : { kind: 'lexicon' as const, feature: LEXICON_FEATURES[row - this.keys.length] }),
+      weight: Math.round(topPushes[i] * 1_000) / 1_000,
+    }));
   }
 }
 

@@ -1,6 +1,7 @@
 import { loadCryptoLexicon } from '../lexicon/lexicon';
 import { SentimentAnalyzer } from '../sentiment-analyzer';
 import {
+  groupValue,
   LEXICON_FEATURES,
   lexiconFeatures,
   normalisedWords,
@@ -18,27 +19,28 @@ describe('text features', () => {
   });
 
   it('pairs adjacent words within a clause only', () => {
-    const keys = [...sparseFeatures('Outlook cut, shares fall').keys()];
+    const keys = [...sparseFeatures('Outlook cut, shares fall').words];
 
     expect(keys).toEqual(expect.arrayContaining(['w:outlook', 'p:outlook cut', 'p:shares fall']));
     expect(keys).not.toContain('p:cut shares');
   });
 
   it('takes 3–5 character pieces of each word with its edges marked', () => {
-    const chars = [...sparseFeatures('cut').keys()].filter((key) => key.startsWith('c:'));
+    const { words, chars: pieces } = sparseFeatures('cut');
+    const chars = [...pieces];
+
+    expect([...words]).toEqual(['w:cut']);
 
     expect(chars.sort()).toEqual(['c: cu', 'c: cut', 'c: cut ', 'c:cut', 'c:cut ', 'c:ut '].sort());
   });
 
-  it('scales words and pieces each to unit length', () => {
-    const features = sparseFeatures('stock upgraded');
-    const norm = (prefixes: string[]) =>
-      [...features]
-        .filter(([key]) => prefixes.some((prefix) => key.startsWith(prefix)))
-        .reduce((sum, [, value]) => sum + value * value, 0);
+  it('gives each key of a group the value that scales the group to unit length', () => {
+    const { words, chars } = sparseFeatures('stock upgraded, stock');
 
-    expect(norm(['w:', 'p:'])).toBeCloseTo(1, 12);
-    expect(norm(['c:'])).toBeCloseTo(1, 12);
+    expect([...words].sort()).toEqual(['p:stock upgraded', 'w:stock', 'w:upgraded']);
+    expect(groupValue(words)).toBeCloseTo(1 / Math.sqrt(3), 12);
+    expect(groupValue(chars) ** 2 * chars.size).toBeCloseTo(1, 12);
+    expect(groupValue(new Set())).toBe(0);
   });
 
   it('turns the lexicon verdict into numbers, with crypto copies only for crypto texts', () => {

@@ -27,12 +27,20 @@ export const LEXICON_FEATURES = [
   'crypto:asset',
 ] as const;
 
+/** Distinct keys of one group; each has the value 1/√size, so the group has unit length. */
+export type FeatureGroup = ReadonlySet<string>;
+
 export interface TextFeatures {
-  /** Distinct sparse feature keys with their value (each group scaled to unit length). */
-  sparse: Map<string, number>;
+  /** Words and word pairs. */
+  words: FeatureGroup;
+  /** Character n-grams. */
+  chars: FeatureGroup;
   /** One value per LEXICON_FEATURES entry. */
   dense: number[];
 }
+
+export const groupValue = (group: FeatureGroup): number =>
+  group.size === 0 ? 0 : 1 / Math.sqrt(group.size);
 
 // Links say nothing about sentiment and their random ids would only add noise; any ticker is
 // "a ticker" (which one is not what makes news good or bad); digits become 0 so "$350" and
@@ -40,6 +48,7 @@ export interface TextFeatures {
 const LINK = /\bhttps?:\/\/\S+/giu;
 const DIGIT = /\p{N}/gu;
 const CASHTAG = '$tag';
+const LETTER = /\p{L}/u;
 
 /** The words the model reads: tokenizer output without links, tickers generic, digits 0. */
 export function normalisedWords(text: string): string[][] {
@@ -60,33 +69,43 @@ export function normalisedWords(text: string): string[][] {
   return clauses.filter((clause) => clause.length > 0);
 }
 
-function addUnitGroup(sparse: Map<string, number>, keys: Set<string>): void {
-  const value = keys.size === 0 ? 0 : 1 / Math.sqrt(keys.size);
-  for (const key of keys) sparse.set(key, value);
+// A word's keys depend on the word alone, and market text repeats its words: keeping them saves
+// building and hashing about 15 strings per word on every request. Bounded; the values are the
+// same with or without it.
+const WORD_CACHE_LIMIT = 50_000;
+const wordCache = new Map<string, readonly string[]>();
+
+/** The word's own key, then its character n-grams (none for tickers and numbers). */
+function wordKeys(word: string): readonly string[] {
+  const cached = wordCache.get(word);
+  if (cached) return cached;
+  const keys = [WORD_PREFIX + word];
+  if (word !== CASHTAG && LETTER.test(word)) {
+    const padded = ` ${word} `;
+    for (let n = MIN_CHARS; n <= MAX_CHARS && n <= padded.length; n++) {
+      for (let start = 0; start + n <= padded.length; start++) {
+        keys.push(CHARS_PREFIX + padded.slice(start, start + n));
+      }
+    }
+  }
+  if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear();
+  wordCache.set(word, keys);
+  return keys;
 }
 
 /** Sparse keys of a text: words, adjacent pairs within a clause, and character n-grams. */
-export function sparseFeatures(text: string): Map<string, number> {
+export function sparseFeatures(text: string): Pick<TextFeatures, 'words' | 'chars'> {
   const words = new Set<string>();
   const chars = new Set<string>();
   for (const clause of normalisedWords(text)) {
     for (let i = 0; i < clause.length; i++) {
-      const word = clause[i];
-      words.add(WORD_PREFIX + word);
-      if (i > 0) words.add(`${PHRASE_PREFIX}${clause[i - 1]} ${word}`);
-      if (word === CASHTAG || !/\p{L}/u.test(word)) continue;
-      const padded = ` ${word} `;
-      for (let n = MIN_CHARS; n <= MAX_CHARS && n <= padded.length; n++) {
-        for (let start = 0; start + n <= padded.length; start++) {
-          chars.add(CHARS_PREFIX + padded.slice(start, start + n));
-        }
-      }
+      const keys = wordKeys(clause[i]);
+      words.add(keys[0]);
+      if (i > 0) words.add(`${PHRASE_PREFIX}${clause[i - 1]} ${clause[i]}`);
+      for (let k = 1; k < keys.length; k++) chars.add(keys[k]);
     }
   }
-  const sparse = new Map<string, number>();
-  addUnitGroup(sparse, words);
-  addUnitGroup(sparse, chars);
-  return sparse;
+  return { words, chars };
 }
 
 /** The lexicon analyzer's verdict as numbers of order 1. */
@@ -108,5 +127,5 @@ export function lexiconFeatures(analysis: LexiconAnalysis): number[] {
 }
 
 export function textFeatures(text: string, analysis: LexiconAnalysis): TextFeatures {
-  return { sparse: sparseFeatures(text), dense: lexiconFeatures(analysis) };
+  return { ...sparseFeatures(text), dense: lexiconFeatures(analysis) };
 }

@@ -1,5 +1,5 @@
 // A server for sentiment.bench.ts to load, run in its own process so it gets a core of its own:
-// `bare` is plain Fastify calling the analyzer, `bare-nest` the same handler as the only
+// `bare` is plain Fastify calling the classifier, `bare-nest` the same handler as the only
 // controller of an empty Nest app (no guard, pipe, hook or logger: what Nest itself costs),
 // `nest` is the real application. It listens on 127.0.0.1 at a free port, sends the
 // endpoint's URL to the parent, and exits when the parent says so or goes away.
@@ -10,14 +10,16 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import Fastify from 'fastify';
 import { createApp } from '../src/app.setup';
 import { loadAppConfig } from '../src/config/app-config';
-import { loadCryptoLexicon } from '../src/sentiment/lexicon/lexicon';
-import { SentimentAnalyzer } from '../src/sentiment/sentiment-analyzer';
+import {
+  loadSentimentClassifier,
+  SentimentClassifier,
+} from '../src/sentiment/sentiment-classifier';
 
 export type BenchTarget = 'bare' | 'bare-nest' | 'nest';
 const ROUTE = '/api/v1/sentiment/analyze';
 
 async function startBare(): Promise<{ url: string; close: () => Promise<void> }> {
-  const analyzer = new SentimentAnalyzer(loadCryptoLexicon());
+  const analyzer = loadSentimentClassifier();
   const app = Fastify({ logger: false });
   app.post(ROUTE, async (request, reply) => {
     const text = (request.body as { text?: unknown } | null)?.text;
@@ -31,12 +33,12 @@ async function startBare(): Promise<{ url: string; close: () => Promise<void> }>
 }
 
 async function startBareNest(): Promise<{ url: string; close: () => Promise<void> }> {
-  const analyzer = new SentimentAnalyzer(loadCryptoLexicon());
+  const analyzer = loadSentimentClassifier();
   @Controller()
   class AnalyzeController {
     @Post(ROUTE)
     @HttpCode(200)
-    analyze(@Body() body: { text?: unknown } | null): ReturnType<SentimentAnalyzer['analyze']> {
+    analyze(@Body() body: { text?: unknown } | null): ReturnType<SentimentClassifier['analyze']> {
       const text = body?.text;
       if (typeof text !== 'string' || text.trim() === '' || text.length > 5_000) {
         throw new BadRequestException('text must be a non-blank string');

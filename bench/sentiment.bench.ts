@@ -1,13 +1,15 @@
-// `npm run bench:sentiment [-- --runs 3 --duration 5]`: analyzer throughput in-process, then
+// `npm run bench:sentiment [-- --runs 3 --duration 5]`: the model file's size and load time and
+// the classifier's throughput in-process, then
 // POST /api/v1/sentiment/analyze on the Nest application against a bare Fastify route doing the
 // same analysis, both under autocannon on loopback. Prints Markdown; exits 1 when a target is
 // missed or any request failed.
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { loadCryptoLexicon } from '../src/sentiment/lexicon/lexicon';
-import { SentimentAnalyzer } from '../src/sentiment/sentiment-analyzer';
+import { loadSentimentModel, MODEL_PATH } from '../src/sentiment/model/sentiment-model';
+import { loadSentimentClassifier } from '../src/sentiment/sentiment-classifier';
 import { loadEvaluationSet } from '../test/support/sentiment-evaluation';
 import type { BenchTarget } from './sentiment-target';
 
@@ -16,6 +18,8 @@ const HTTP_RATIO_TARGET = 0.5;
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = 2;
 const IN_PROCESS_RUNS = 5;
+const LOAD_RUNS = 5;
+const MODEL_SIZE_TARGET = 5_000_000;
 const HARD_DEADLINE_MS = 10 * 60_000;
 
 function option(name: string, fallback: number): number {
@@ -36,8 +40,17 @@ const range = (values: number[]): string =>
   `${int(Math.min(...values))}–${int(Math.max(...values))}`;
 const mark = (ok: boolean): string => (ok ? '✓' : '✗ missed');
 
+/** Milliseconds to read, parse and check the model file, as at boot. */
+function measureLoad(): number[] {
+  return Array.from({ length: LOAD_RUNS }, () => {
+    const start = process.hrtime.bigint();
+    loadSentimentModel();
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  });
+}
+
 function measureInProcess(texts: string[]): number[] {
-  const analyzer = new SentimentAnalyzer(loadCryptoLexicon());
+  const analyzer = loadSentimentClassifier();
   const runs: number[] = [];
   for (let run = 0; run <= IN_PROCESS_RUNS; run++) {
     let analyzed = 0;
@@ -116,11 +129,22 @@ async function main(): Promise<void> {
       `${new Date().toISOString()}\n`,
   );
 
+  const loads = measureLoad();
+  const size = statSync(MODEL_PATH).size;
+  const sizeOk = size < MODEL_SIZE_TARGET;
+  ok &&= sizeOk;
+  console.log(
+    `Model ${loadSentimentClassifier().version}: ${(size / 1e6).toFixed(2)} MB ` +
+      `(target < ${MODEL_SIZE_TARGET / 1e6} MB ${mark(sizeOk)}), loaded in ` +
+      `${median(loads).toFixed(0)} ms (median of ${LOAD_RUNS}, ${Math.min(...loads).toFixed(0)}–` +
+      `${Math.max(...loads).toFixed(0)} ms).\n`,
+  );
+
   const inProcess = measureInProcess(texts);
   const inProcessOk = median(inProcess) >= TEXTS_PER_SECOND_TARGET;
   ok &&= inProcessOk;
   console.log(
-    `In-process analyzer: the ${texts.length} evaluation texts (mean ${Math.round(meanLength)} ` +
+    `In-process classifier (lexicon analyzer + model): the ${texts.length} crypto evaluation texts (mean ${Math.round(meanLength)} ` +
       `characters), ${IN_PROCESS_RUNS} runs of 1 s after a warm-up run.\n`,
   );
   console.log('| measure | median | min–max | target |');

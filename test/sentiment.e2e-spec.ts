@@ -44,10 +44,20 @@ describe('Sentiment (e2e)', () => {
 
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(await response.json()).toEqual({
+      const body = (await response.json()) as {
+        confidence: number;
+        probabilities: Record<string, number>;
+        features: { kind: string; feature: string; weight: number }[];
+      };
+      expect(body).toEqual({
         sentiment: 'Bullish',
         confidence: expect.any(Number),
         score: expect.any(Number),
+        probabilities: {
+          Bullish: expect.any(Number),
+          Bearish: expect.any(Number),
+          Neutral: expect.any(Number),
+        },
         keywords: { bullish: 3, bearish: 0, total: 3 },
         matched: [
           { term: 'surging', weight: 2.5 },
@@ -55,7 +65,13 @@ describe('Sentiment (e2e)', () => {
           { term: 'bullish', weight: 3 },
         ],
         symbols: ['BTC'],
+        model: expect.stringMatching(/^tfn-logreg-[0-9a-f]{10}$/),
+        features: expect.arrayContaining([
+          { kind: expect.any(String), feature: expect.any(String), weight: expect.any(Number) },
+        ]),
       });
+      expect(body.confidence).toBe(body.probabilities.Bullish);
+      expect(body.features.length).toBeLessThanOrEqual(5);
     });
 
     it('labels bearish and neutral texts', async () => {
@@ -65,7 +81,10 @@ describe('Sentiment (e2e)', () => {
       const neutral = await post(V1, { text: 'Ethereum developers meet on Thursday' });
 
       expect(await bearish.json()).toMatchObject({ sentiment: 'Bearish', symbols: ['ETH'] });
-      expect(await neutral.json()).toMatchObject({ sentiment: 'Neutral', score: 0, matched: [] });
+      // The score is P(Bullish) − P(Bearish) now, small but not exactly 0 without lexicon terms.
+      const neutralBody = (await neutral.json()) as { score: number };
+      expect(neutralBody).toMatchObject({ sentiment: 'Neutral', matched: [] });
+      expect(Math.abs(neutralBody.score)).toBeLessThan(0.3);
     });
 
     it('accepts exactly 5,000 characters, counted as characters not UTF-16 units', async () => {
@@ -176,6 +195,9 @@ describe('Sentiment (e2e)', () => {
       maxItems: 100,
       items: { type: 'string', minLength: 1, maxLength: 5000 },
     });
-    expect(document.components.schemas.SentimentAnalysisDto.properties).toHaveProperty('symbols');
+    const analysis = document.components.schemas.SentimentAnalysisDto.properties;
+    for (const field of ['symbols', 'matched', 'model', 'features', 'probabilities']) {
+      expect(analysis).toHaveProperty(field);
+    }
   });
 });

@@ -22,6 +22,7 @@ describe(SentimentAnalyzer.name, () => {
           { term: 'bullish', weight: 3 },
         ],
         symbols: ['BTC'],
+        crypto: true,
       });
       expect(result.score).toBeGreaterThan(0.8);
       expect(result.confidence).toBeGreaterThan(0.85);
@@ -123,6 +124,12 @@ describe(SentimentAnalyzer.name, () => {
       const result = sut.analyze('$btc and $PEPE, ether and Bitcoin Cash, then SOL and Bitcoin');
 
       expect(result.symbols).toEqual(['BTC', 'PEPE', 'ETH', 'BCH', 'SOL']);
+    });
+
+    it('flags a text as crypto only when it names an asset of the lexicon', () => {
+      expect(sut.analyze('$PEPE and $SOL').crypto).toBe(true);
+      expect(sut.analyze('$TSLA and $AAPL rally').crypto).toBe(false);
+      expect(sut.analyze('sol y sombra').crypto).toBe(false);
     });
 
     it('ignores dollar amounts and lower-case words that only look like tickers', () => {

@@ -1,4 +1,5 @@
-// Lexicon-based market sentiment: deterministic, in-process, no network and no model files.
+// Lexicon-based market sentiment: the terms behind a text's label (`matched`), its assets, and
+// evidence the trained model reads as features (sentiment-classifier.ts). Deterministic, in-process.
 import type { Lexicon, Phrase } from './lexicon/lexicon';
 import { TokenKind, tokenize, type Token } from './text-tokenizer';
 
@@ -12,13 +13,15 @@ export interface MatchedTerm {
   weight: number;
 }
 
-export interface SentimentAnalysis {
+export interface LexiconAnalysis {
   sentiment: SentimentLabel;
   confidence: number;
   score: number;
   keywords: { bullish: number; bearish: number; total: number };
   matched: MatchedTerm[];
   symbols: string[];
+  /** The text names an asset of the crypto lexicon (by name, ticker or cashtag). */
+  crypto: boolean;
 }
 
 // VADER's empirically derived values (Hutto & Gilbert, 2014): a negated term keeps about
@@ -86,7 +89,7 @@ function round(value: number, digits: number): number {
 export class SentimentAnalyzer {
   constructor(private readonly lexicon: Lexicon) {}
 
-  analyze(text: string): SentimentAnalysis {
+  analyze(text: string): LexiconAnalysis {
     const tokens = tokenize(text);
     const hits: Hit[] = [];
     const symbols = new Set<string>();
@@ -229,7 +232,7 @@ export class SentimentAnalyzer {
     return { weight: scaled, start };
   }
 
-  private summarise(tokens: Token[], hits: Hit[], symbols: string[]): SentimentAnalysis {
+  private summarise(tokens: Token[], hits: Hit[], symbols: string[]): LexiconAnalysis {
     let sum = 0;
     let positive = 0;
     let negative = 0;
@@ -273,6 +276,7 @@ export class SentimentAnalyzer {
         weight: round(hit.weight, 2),
       })),
       symbols,
+      crypto: symbols.some((symbol) => this.lexicon.tickers.has(symbol)),
     };
   }
 }

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
-import { loadCryptoLexicon } from './lexicon/lexicon';
-import { SentimentAnalyzer } from './sentiment-analyzer';
+import { loadSentimentClassifier, SentimentClassifier } from './sentiment-classifier';
 import { SentimentCompatibilityController, SentimentController } from './sentiment.controller';
 import { SentimentService } from './sentiment.service';
 
 @Module({
   controllers: [SentimentController, SentimentCompatibilityController],
   providers: [
-    // Built once at boot; an invalid lexicon stops the app with the offending entries listed.
-    { provide: SentimentAnalyzer, useFactory: () => new SentimentAnalyzer(loadCryptoLexicon()) },
+    // Built once at boot (the model file is read here and only here); an invalid lexicon or
+    // model stops the app with what is wrong.
+    { provide: SentimentClassifier, useFactory: loadSentimentClassifier },
     SentimentService,
   ],
 })

@@ -1,9 +1,8 @@
-import { loadCryptoLexicon } from './lexicon/lexicon';
-import { SentimentAnalyzer } from './sentiment-analyzer';
+import { loadSentimentClassifier } from './sentiment-classifier';
 import { SentimentService } from './sentiment.service';
 
 describe(SentimentService.name, () => {
-  const sut = new SentimentService(new SentimentAnalyzer(loadCryptoLexicon()));
+  const sut = new SentimentService(loadSentimentClassifier());
 
   it('answers a batch in request order with counts per label and the mean score', () => {
     const texts = ['ETH breaks out 🚀', 'Exchange hacked 💀', 'Fees were 8 gwei', 'Bullish!'];

@@ -4,14 +4,14 @@ import {
   type SentimentAnalysisDto,
   type SentimentBatchDto,
 } from './dto/sentiment-analysis.dto';
-import { SentimentAnalyzer } from './sentiment-analyzer';
+import { SentimentClassifier } from './sentiment-classifier';
 
 @Injectable()
 export class SentimentService {
-  constructor(private readonly analyzer: SentimentAnalyzer) {}
+  constructor(private readonly classifier: SentimentClassifier) {}
 
   analyze(text: string): SentimentAnalysisDto {
-    return toSentimentAnalysisDto(this.analyzer.analyze(text));
+    return toSentimentAnalysisDto(this.classifier.analyze(text));
   }
 
   analyzeBatch(texts: string[]): SentimentBatchDto {

@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  SENTIMENT_LABELS,
-  type SentimentAnalysis,
-  type SentimentLabel,
-} from '../sentiment-analyzer';
+import type { FeatureKind } from '../model/sentiment-model';
+import { SENTIMENT_LABELS, type SentimentLabel } from '../sentiment-analyzer';
+import type { SentimentAnalysis } from '../sentiment-classifier';
+
+const FEATURE_KINDS: FeatureKind[] = ['word', 'phrase', 'characters', 'lexicon'];
 
 export class SentimentKeywordsDto {
   @ApiProperty({ example: 2, description: 'Matched terms pulling the score up' })
@@ -30,39 +30,99 @@ export class MatchedTermDto {
   weight!: number;
 }
 
+export class ModelFeatureDto {
+  @ApiProperty({
+    enum: FEATURE_KINDS,
+    enumName: 'SentimentFeatureKind',
+    example: 'phrase',
+    description:
+      'word, phrase (two adjacent words), characters (a 3–5 character piece of a word, ' +
+      'spaces marking its edges) or lexicon (a measure of the matched lexicon terms)',
+  })
+  kind!: FeatureKind;
+
+  @ApiProperty({
+    example: 'target raised',
+    description: 'As the model reads it: lower case, digits as 0',
+  })
+  feature!: string;
+
+  @ApiProperty({
+    example: 0.84,
+    description: "Added to the chosen label's log-odds against the average label",
+  })
+  weight!: number;
+}
+
+export class SentimentProbabilitiesDto {
+  @ApiProperty({ example: 0.81, minimum: 0, maximum: 1 })
+  Bullish!: number;
+
+  @ApiProperty({ example: 0.04, minimum: 0, maximum: 1 })
+  Bearish!: number;
+
+  @ApiProperty({ example: 0.15, minimum: 0, maximum: 1 })
+  Neutral!: number;
+}
+
 export class SentimentAnalysisDto {
-  @ApiProperty({ enum: SENTIMENT_LABELS, enumName: 'SentimentLabel', example: 'Bullish' })
+  @ApiProperty({
+    enum: SENTIMENT_LABELS,
+    enumName: 'SentimentLabel',
+    example: 'Bullish',
+    description: "The trained model's most probable label",
+  })
   sentiment!: SentimentLabel;
 
   @ApiProperty({
-    example: 0.85,
+    example: 0.81,
     minimum: 0,
     maximum: 1,
     description:
-      'Distance of the score from the nearest label boundary, lowered when the terms disagree, ' +
-      'mapped to 0.5…1 (1 for a Neutral text without any directional term). Not a probability.',
+      "The model's calibrated probability of `sentiment`: of texts answered with confidence " +
+      'about 0.8, about 80 % carry that label (see docs/sentiment.md for the measured error)',
   })
   confidence!: number;
 
   @ApiProperty({
-    example: 0.612,
+    example: 0.77,
     minimum: -1,
     maximum: 1,
-    description: 'Bearish -1 … 1 bullish; |score| ≥ 0.3 gives a Bullish or Bearish label',
+    description: 'P(Bullish) − P(Bearish): bearish -1 … 1 bullish',
   })
   score!: number;
+
+  @ApiProperty({
+    type: SentimentProbabilitiesDto,
+    description: 'Calibrated probability of each label',
+  })
+  probabilities!: SentimentProbabilitiesDto;
 
   @ApiProperty({ type: SentimentKeywordsDto })
   keywords!: SentimentKeywordsDto;
 
   @ApiProperty({
     type: [MatchedTermDto],
+    description: 'Crypto and general lexicon terms found, in text order (one input of the model)',
     example: [
       { term: 'surging', weight: 2.5 },
       { term: 'bullish', weight: 3 },
     ],
   })
   matched!: MatchedTermDto[];
+
+  @ApiProperty({
+    example: 'tfn-logreg-3f9c2a7b1d',
+    description: 'The model that answered (changes whenever it is retrained)',
+  })
+  model!: string;
+
+  @ApiProperty({
+    type: [ModelFeatureDto],
+    description:
+      'Up to 5 features of the text that pushed hardest towards `sentiment`, strongest first',
+  })
+  features!: ModelFeatureDto[];
 
   @ApiProperty({
     type: [String],
@@ -102,8 +162,11 @@ export function toSentimentAnalysisDto(analysis: SentimentAnalysis): SentimentAn
     sentiment: analysis.sentiment,
     confidence: analysis.confidence,
     score: analysis.score,
+    probabilities: { ...analysis.probabilities },
     keywords: { ...analysis.keywords },
     matched: analysis.matched.map(({ term, weight }) => ({ term, weight })),
     symbols: [...analysis.symbols],
+    model: analysis.model,
+    features: analysis.features.map(({ kind, feature, weight }) => ({ kind, feature, weight })),
   };
 }

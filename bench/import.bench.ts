@@ -54,7 +54,9 @@ async function probeDuring(url: string, until: Promise<unknown>): Promise<Probe>
   void until.finally(() => (done = true));
   while (!done) {
     const started = performance.now();
-    await (await fetch(`${url}/health/live`)).arrayBuffer();
+    await (
+      await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(30_000) })
+    ).arrayBuffer();
     latencies.push(performance.now() - started);
     await new Promise((resolve) => setTimeout(resolve, PROBE_EVERY_MS));
   }
@@ -79,7 +81,10 @@ async function importOnce(server: RunningServer): Promise<{ ms: number; status: 
   const { run_id: runId } = (await response.json()) as { run_id: string };
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const run = (await (await fetch(`${server.url}/api/v1/ingestion/runs/${runId}`)).json()) as {
+    const answer = await fetch(`${server.url}/api/v1/ingestion/runs/${runId}`, {
+      signal: AbortSignal.timeout(30_000),
+    });
+    const run = (await answer.json()) as {
       status: string;
     };
     if (run.status !== 'running') return { ms: performance.now() - started, status: run.status };
@@ -106,9 +111,11 @@ async function measure(mode: 'embedded' | 'server', csv: string): Promise<string
     let counters = 'n/a';
     if (mode === 'server') {
       const redis = new Redis(REDIS_URL);
-      counters = String((await redis.keys(`${env.REDIS_KEY_PREFIX}*seq*`)).length);
+      counters = String((await redis.keys(`${env.REDIS_KEY_PREFIX}*seq:*`)).length);
       const leftovers = await redis.keys(`${env.REDIS_KEY_PREFIX}*`);
-      if (leftovers.length > 0) await redis.del(...leftovers);
+      for (let i = 0; i < leftovers.length; i += 1_000) {
+        await redis.del(...leftovers.slice(i, i + 1_000));
+      }
       redis.disconnect();
     }
     return [

@@ -63,6 +63,8 @@ export interface RunningServer {
   child: ChildProcess;
   /** From spawn until `readyPath` answered. */
   readyMs: number;
+  /** Everything it printed so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -118,6 +120,7 @@ export async function startServer(
     url,
     child,
     readyMs: performance.now() - spawned,
+    output: () => output,
     stop: () =>
       new Promise<void>((done) => {
         if (exited) return done();

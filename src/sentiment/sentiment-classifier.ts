@@ -7,7 +7,7 @@ import {
   type FeatureContribution,
   type SentimentModel,
 } from './model/sentiment-model';
-import { textFeatures } from './model/text-features';
+import { lexiconFeatures } from './model/text-features';
 import { SentimentAnalyzer, type MatchedTerm, type SentimentLabel } from './sentiment-analyzer';
 
 /** Model features reported per text: enough to see why, few enough to read. */
@@ -42,7 +42,7 @@ export class SentimentClassifier {
 
   analyze(text: string): SentimentAnalysis {
     const lexicon = this.analyzer.analyze(text);
-    const prediction = this.model.predict(textFeatures(text, lexicon), EXPLAINED_FEATURES);
+    const prediction = this.model.predictText(text, lexiconFeatures(lexicon), EXPLAINED_FEATURES);
     const [bullish, bearish, neutral] = prediction.probabilities;
     return {
       sentiment: prediction.label,

@@ -8,8 +8,10 @@ import {
   CHARS_PREFIX,
   groupValue,
   LEXICON_FEATURES,
+  normalisedWords,
   PHRASE_PREFIX,
   WORD_PREFIX,
+  wordKeys,
   type TextFeatures,
 } from './text-features';
 
@@ -17,6 +19,8 @@ export const MODEL_FORMAT = 1;
 export const MODEL_PATH = join(__dirname, 'sentiment-model.json');
 const CLASSES = SENTIMENT_LABELS.length;
 const VERSION = /^tfn-logreg-[0-9a-f]{10}$/;
+/** Keys the model does not know, remembered by id for predictText; cleared beyond this. */
+const UNKNOWN_KEYS_LIMIT = 200_000;
 
 /** sentiment-model.json as written by `npm run train:sentiment`. */
 export interface SentimentModelFile {
@@ -86,6 +90,14 @@ export class SentimentModel {
   // Scratch space for the active features of the text being scored (scoring is synchronous).
   private rows = new Int32Array(512);
   private values = new Float64Array(512);
+  // predictText: each key as an integer id (a row for a key the model knows, an id above the
+  // rows for one it does not), each word's key ids, and a stamp per id to count distinct keys.
+  private readonly unknownIds = new Map<string, number>();
+  private readonly wordIds = new Map<string, Int32Array>();
+  private seen = new Uint32Array(0);
+  private stamp = 0;
+  private readonly wordRows: number[] = [];
+  private readonly charRows: number[] = [];
 
   constructor(file: SentimentModelFile) {
     if (file.format !== MODEL_FORMAT)
@@ -136,25 +148,118 @@ export class SentimentModel {
   }
 
   predict(features: TextFeatures, explain = 3): ModelPrediction {
-    const weights = this.weights;
     const logits = Float64Array.from(this.bias);
     let active = 0;
-    const add = (row: number, value: number): void => {
-      if (active === this.rows.length) this.grow();
-      this.rows[active] = row;
-      this.values[active] = value;
-      active += 1;
-      for (let k = 0; k < CLASSES; k++) logits[k] += weights[row * CLASSES + k] * value;
-    };
     for (const group of [features.words, features.chars]) {
       const value = groupValue(group);
       for (const key of group) {
         const row = this.index[key];
-        if (row !== undefined) add(row, value);
+        if (row !== undefined) active = this.add(logits, active, row, value);
       }
     }
-    for (let j = 0; j < features.dense.length; j++) {
-      if (features.dense[j] !== 0) add(this.keys.length + j, features.dense[j]);
+    return this.finish(logits, active, features.dense, explain);
+  }
+
+  /**
+   * The same prediction as `predict(textFeatures(text, analysis))`, bit for bit, for serving:
+   * keys become integer ids once per word, so a request builds no feature strings but its
+   * word pairs, and counts distinct keys with a stamp per id instead of string sets.
+   */
+  predictText(text: string, dense: number[], explain = 3): ModelPrediction {
+    if (this.unknownIds.size > UNKNOWN_KEYS_LIMIT) {
+      this.unknownIds.clear();
+      this.wordIds.clear();
+    }
+    if (++this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 1;
+    }
+    const wordRows = this.wordRows;
+    const charRows = this.charRows;
+    wordRows.length = 0;
+    charRows.length = 0;
+    let words = 0;
+    let chars = 0;
+    for (const clause of normalisedWords(text)) {
+      for (let i = 0; i < clause.length; i++) {
+        const ids = this.idsOfWord(clause[i]);
+        if (this.firstSight(ids[0])) {
+          words += 1;
+          if (ids[0] < this.keys.length) wordRows.push(ids[0]);
+        }
+        if (i > 0) {
+          const phrase = this.idOf(`${PHRASE_PREFIX}${clause[i - 1]} ${clause[i]}`);
+          if (this.firstSight(phrase)) {
+            words += 1;
+            if (phrase < this.keys.length) wordRows.push(phrase);
+          }
+        }
+        for (let k = 1; k < ids.length; k++) {
+          if (this.firstSight(ids[k])) {
+            chars += 1;
+            if (ids[k] < this.keys.length) charRows.push(ids[k]);
+          }
+        }
+      }
+    }
+    const logits = Float64Array.from(this.bias);
+    let active = 0;
+    const wordValue = words === 0 ? 0 : 1 / Math.sqrt(words);
+    for (const row of wordRows) active = this.add(logits, active, row, wordValue);
+    const charValue = chars === 0 ? 0 : 1 / Math.sqrt(chars);
+    for (const row of charRows) active = this.add(logits, active, row, charValue);
+    return this.finish(logits, active, dense, explain);
+  }
+
+  private idOf(key: string): number {
+    const row = this.index[key];
+    if (row !== undefined) return row;
+    let id = this.unknownIds.get(key);
+    if (id === undefined) {
+      id = this.keys.length + LEXICON_FEATURES.length + this.unknownIds.size;
+      this.unknownIds.set(key, id);
+    }
+    return id;
+  }
+
+  private idsOfWord(word: string): Int32Array {
+    let ids = this.wordIds.get(word);
+    if (!ids) {
+      ids = Int32Array.from(wordKeys(word), (key) => this.idOf(key));
+      this.wordIds.set(word, ids);
+    }
+    return ids;
+  }
+
+  /** Whether this text has not seen the key yet (and marks it seen). */
+  private firstSight(id: number): boolean {
+    if (id >= this.seen.length) {
+      const grown = new Uint32Array(Math.max(id + 1, this.seen.length * 2, 1_024));
+      grown.set(this.seen);
+      this.seen = grown;
+    }
+    if (this.seen[id] === this.stamp) return false;
+    this.seen[id] = this.stamp;
+    return true;
+  }
+
+  private add(logits: Float64Array, active: number, row: number, value: number): number {
+    if (active === this.rows.length) this.grow();
+    this.rows[active] = row;
+    this.values[active] = value;
+    for (let k = 0; k < CLASSES; k++) logits[k] += this.weights[row * CLASSES + k] * value;
+    return active + 1;
+  }
+
+  private finish(
+    logits: Float64Array,
+    activeSparse: number,
+    dense: number[],
+    explain: number,
+  ): ModelPrediction {
+    let active = activeSparse;
+    for (let j = 0; j < dense.length; j++) {
+      if (dense[j] !== 0) active = this.add(logits, active, this.keys.length + j, dense[j]);
     }
 
     let best = 0;

@@ -76,7 +76,7 @@ const WORD_CACHE_LIMIT = 50_000;
 const wordCache = new Map<string, readonly string[]>();
 
 /** The word's own key, then its character n-grams (none for tickers and numbers). */
-function wordKeys(word: string): readonly string[] {
+export function wordKeys(word: string): readonly string[] {
   const cached = wordCache.get(word);
   if (cached) return cached;
   const keys = [WORD_PREFIX + word];

@@ -76,7 +76,14 @@ export class IdempotencyService implements BeforeApplicationShutdown {
         isAlive !== undefined &&
         stored?.leaseRemainingMs != null &&
         !(await isAlive({ status: replay.status, body: replay.body }));
-      if (!dead) return replay;
+      if (!dead) {
+        if (isAlive === undefined || stored?.leaseRemainingMs == null) return replay;
+        // Liveness is judged by the source (its advisory lock), not by the run: a concurrent
+        // retry that took the key over and started a run of its own makes the source look
+        // alive. Replay only what is still stored: the new holder's answer, or its 409.
+        const now = await this.keys.find(scope, key);
+        return now?.leaseToken === stored.leaseToken ? replay : this.replayOf(now, requestHash);
+      }
       if (!(await this.keys.claimDead(scope, key, stored.leaseToken!, token, leaseSeconds))) {
         throw this.inProgress(leaseSeconds * 1_000);
       }

@@ -11,6 +11,7 @@ import { IdempotencyResponseAsWritten1796600000000 } from './1796600000000-Idemp
 import { ApiKeyExpiryAndRevocation1796700000000 } from './1796700000000-ApiKeyExpiryAndRevocation';
 import { RawPayloadsAsReceivedText1796800000000 } from './1796800000000-RawPayloadsAsReceivedText';
 import { IdempotencyLease1796860000000 } from './1796860000000-IdempotencyLease';
+import { CandleOrigins1796900000000 } from './1796900000000-CandleOrigins';
 
 export const MIGRATIONS = [
   CreateApiKeys1795329449997,
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ApiKeyExpiryAndRevocation1796700000000,
   RawPayloadsAsReceivedText1796800000000,
   IdempotencyLease1796860000000,
+  CandleOrigins1796900000000,
 ];

@@ -110,6 +110,7 @@ describe('Prices and candles API (e2e)', () => {
           volume: 600,
           trade_count: 180,
           is_closed: true,
+          source: 'binance',
         },
         {
           timestamp: DAY0 + HOUR,
@@ -120,6 +121,7 @@ describe('Prices and candles API (e2e)', () => {
           volume: 600,
           trade_count: 180,
           is_closed: true,
+          source: 'binance',
         },
         {
           timestamp: DAY0 + 3 * HOUR,
@@ -130,6 +132,7 @@ describe('Prices and candles API (e2e)', () => {
           volume: 300,
           trade_count: 90,
           is_closed: true,
+          source: 'binance',
         },
       ]);
       expect(body.gaps).toEqual([{ from: DAY0 + 2 * HOUR, to: DAY0 + 3 * HOUR }]);

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { pgBooleans, pgDecimals, pgEpochMillis, pgNumbers, pgTexts } from '../database/pg-arrays';
+import {
+  ROLLUP_1D_SQL,
+  ROLLUP_1H_SQL,
+  UPSERT_CANDLES_SQL,
+  UPSERT_DIRECT_SQL,
+  bestRowsSql,
+} from './candle-sql';
 import { BUCKET_ORIGIN, TIMEFRAME_MS, candleSourceOf, type Timeframe } from './timeframe';
 
 /** A number, or a decimal string as a provider sent it (stored exactly as written). */
@@ -35,53 +42,10 @@ export interface CandleRow {
   trade_count: string | number;
   is_closed: boolean;
   vwap?: string | null;
+  /** Where the candle came from; a bucket built from several sources lists them in time order. */
+  source?: string;
 }
 
-const UPSERT_CANDLES_SQL = `
-  WITH written AS (
-    INSERT INTO candles (asset_id, open_time, source, open, high, low, close, volume, quote_volume, trade_count, vwap, is_closed)
-    SELECT a, to_timestamp(t / 1000.0), s, o, h, l, c, v, qv, tc, qv / NULLIF(v, 0), ic
-    FROM UNNEST($1::integer[], $2::float8[], $3::varchar[], $4::numeric[], $5::numeric[], $6::numeric[],
-                $7::numeric[], $8::numeric[], $9::numeric[], $10::integer[], $11::boolean[])
-         AS u(a, t, s, o, h, l, c, v, qv, tc, ic)
-    ON CONFLICT (asset_id, open_time, source) DO UPDATE SET
-      open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
-      volume = EXCLUDED.volume, quote_volume = EXCLUDED.quote_volume, trade_count = EXCLUDED.trade_count,
-      vwap = EXCLUDED.vwap, is_closed = EXCLUDED.is_closed
-    WHERE (candles.open, candles.high, candles.low, candles.close, candles.volume, candles.quote_volume,
-           candles.trade_count, candles.vwap, candles.is_closed)
-      IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, EXCLUDED.volume,
-           EXCLUDED.quote_volume, EXCLUDED.trade_count, EXCLUDED.vwap, EXCLUDED.is_closed)
-    RETURNING (xmax = 0) AS inserted
-  )
-  SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM written`;
-
-/**
- * Re-derives roll-up buckets of one width from finer rows in [$2, $3). A bucket is closed
- * once its end has passed and every row in it is closed.
- */
-function rollupSql(from: 'candles' | '1h', to: '1h' | '1d'): string {
-  const width = to === '1h' ? '1 hour' : '1 day';
-  const source =
-    from === 'candles' ? 'candles' : `(SELECT * FROM candle_rollups WHERE timeframe = '1h') AS c`;
-  return `
-    INSERT INTO candle_rollups (asset_id, timeframe, open_time, source, open, high, low, close, volume, quote_volume, trade_count, is_closed)
-    SELECT asset_id, '${to}', bucket, source,
-           (array_agg(open ORDER BY open_time))[1], max(high), min(low),
-           (array_agg(close ORDER BY open_time DESC))[1], sum(volume), sum(quote_volume), sum(trade_count),
-           bool_and(is_closed) AND bucket + interval '${width}' <= now()
-    FROM (SELECT *, date_bin('${width}', open_time, '${BUCKET_ORIGIN.toISOString()}') AS bucket FROM ${source}
-          WHERE asset_id = ANY($1::integer[]) AND open_time >= date_bin('${width}', $2::timestamptz, '${BUCKET_ORIGIN.toISOString()}')
-            AND open_time < $3::timestamptz) AS rows
-    GROUP BY asset_id, source, bucket
-    ON CONFLICT (asset_id, timeframe, open_time, source) DO UPDATE SET
-      open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
-      volume = EXCLUDED.volume, quote_volume = EXCLUDED.quote_volume, trade_count = EXCLUDED.trade_count,
-      is_closed = EXCLUDED.is_closed`;
-}
-
-const ROLLUP_1H_SQL = rollupSql('candles', '1h');
-const ROLLUP_1D_SQL = rollupSql('1h', '1d');
 const DAY_MS = 86_400_000;
 
 @Injectable()
@@ -101,27 +65,42 @@ export class CandlesRepository {
     const assetIds = [...new Set(rows.map((r) => r.assetId))];
     const run = async (m: EntityManager) => {
       await this.lockAssets(assetIds, m);
-      const [counts] = await m.query<{ created: string; updated: string }[]>(UPSERT_CANDLES_SQL, [
-        pgNumbers(rows.map((r) => r.assetId)),
-        pgEpochMillis(rows.map((r) => r.openTime)),
-        pgTexts(rows.map((r) => r.source)),
-        pgDecimals(rows.map((r) => r.open)),
-        pgDecimals(rows.map((r) => r.high)),
-        pgDecimals(rows.map((r) => r.low)),
-        pgDecimals(rows.map((r) => r.close)),
-        pgDecimals(rows.map((r) => r.volume)),
-        pgDecimals(rows.map((r) => r.quoteVolume)),
-        pgNumbers(rows.map((r) => r.tradeCount ?? 0)),
-        pgBooleans(rows.map((r) => r.isClosed ?? true)),
-      ]);
-      let first = Infinity;
-      let last = -Infinity;
-      for (const row of rows) {
-        const time = row.openTime.getTime();
-        if (time < first) first = time;
-        if (time > last) last = time;
-      }
+      const [counts] = await m.query<{ created: string; updated: string }[]>(
+        UPSERT_CANDLES_SQL,
+        candleParams(rows),
+      );
+      const { first, last } = timeSpan(rows);
       await this.refreshRollups(assetIds, new Date(first), new Date(last + 1), m);
+      return { created: Number(counts.created), updated: Number(counts.updated) };
+    };
+    return manager ? run(manager) : this.dataSource.transaction(run);
+  }
+
+  /**
+   * Upserts hourly or daily candles as a source delivered them (Binance klines, CoinGecko
+   * daily history, bundled and imported files): stored beside the roll-ups of the same
+   * buckets, never over them (reads choose by precedence). Direct hourly candles also refresh
+   * the daily roll-ups of their source.
+   */
+  async upsertDirect(
+    timeframe: '1h' | '1d',
+    rows: readonly CandleWrite[],
+    manager?: EntityManager,
+  ): Promise<{ created: number; updated: number }> {
+    if (rows.length === 0) return { created: 0, updated: 0 };
+    const assetIds = [...new Set(rows.map((r) => r.assetId))];
+    const run = async (m: EntityManager) => {
+      await this.lockAssets(assetIds, m);
+      const [counts] = await m.query<{ created: string; updated: string }[]>(UPSERT_DIRECT_SQL, [
+        ...candleParams(rows),
+        timeframe,
+        TIMEFRAME_MS[timeframe] / 1_000,
+      ]);
+      if (timeframe === '1h') {
+        const { first, last } = timeSpan(rows);
+        const dayEnd = new Date(Math.ceil((last + 1) / DAY_MS) * DAY_MS);
+        await m.query(ROLLUP_1D_SQL, [assetIds, new Date(first), dayEnd]);
+      }
       return { created: Number(counts.created), updated: Number(counts.updated) };
     };
     return manager ? run(manager) : this.dataSource.transaction(run);
@@ -155,54 +134,61 @@ export class CandlesRepository {
     await manager.query(ROLLUP_1D_SQL, [assetIds, from, dayEnd]);
   }
 
-  /** The source feeding an asset's candles now (the one with the newest candle). */
-  async latestSource(assetId: number): Promise<string | null> {
-    const rows = await this.dataSource.query<{ source: string }[]>(
-      'SELECT source FROM candles WHERE asset_id = $1 ORDER BY open_time DESC LIMIT 1',
-      [assetId],
-    );
-    return rows[0]?.source ?? null;
-  }
-
   /**
    * OHLCV buckets of `timeframe` with open time in [from, to), oldest first: first open,
-   * highest high, lowest low, last close, summed volume and trades.
+   * highest high, lowest low, last close, summed volume and trades, over the stored rows
+   * chosen one per bucket by precedence (of `source` only, when given). Each bucket names
+   * its sources in time order.
    */
   async rollUp(
     assetId: number,
-    source: string,
+    source: string | null,
     timeframe: Timeframe,
     from: Date,
     to: Date,
   ): Promise<CandleRow[]> {
     const origin = BUCKET_ORIGIN.toISOString();
     const width = `${TIMEFRAME_MS[timeframe] / 60_000} minutes`;
-    const input = candleSourceOf(timeframe);
-    const table =
-      input.table === 'candles'
-        ? 'candles'
-        : `(SELECT * FROM candle_rollups WHERE timeframe = '${input.timeframe}') AS r`;
-    return this.dataSource.query<CandleRow[]>(
+    const rows = await this.dataSource.query<(CandleRow & { sources: string[] })[]>(
       `SELECT bucket AS open_time,
               (array_agg(open ORDER BY open_time))[1] AS open, max(high) AS high, min(low) AS low,
               (array_agg(close ORDER BY open_time DESC))[1] AS close,
               sum(volume) AS volume, sum(trade_count) AS trade_count,
-              bool_and(is_closed) AND bucket + $5::interval <= now() AS is_closed
-       FROM (SELECT *, date_bin($5::interval, open_time, '${origin}') AS bucket FROM ${table}
-             WHERE asset_id = $1 AND source = $2 AND open_time >= $3 AND open_time < $4) AS rows
+              bool_and(is_closed) AND bucket + $5::interval <= now() AS is_closed,
+              array_agg(source ORDER BY open_time) AS sources
+       FROM (SELECT *, date_bin($5::interval, open_time, '${origin}') AS bucket
+             FROM (${bestRowsSql(storedTable(timeframe))}) AS best) AS rows
        GROUP BY bucket
        ORDER BY bucket`,
       [assetId, source, from, to, width],
     );
+    return rows.map(({ sources, ...row }) => ({ ...row, source: [...new Set(sources)].join(',') }));
   }
 
-  /** Close of the last 1-minute candle before `time`, to carry prices across gaps. */
-  async closeBefore(assetId: number, source: string, time: Date): Promise<number | null> {
+  /** Close of the last stored candle of the timeframe's table before `time`, across gaps. */
+  async closeBefore(
+    assetId: number,
+    source: string | null,
+    timeframe: Timeframe,
+    time: Date,
+  ): Promise<number | null> {
     const rows = await this.dataSource.query<{ close: string }[]>(
-      'SELECT close FROM candles WHERE asset_id = $1 AND source = $2 AND open_time < $3 ORDER BY open_time DESC LIMIT 1',
-      [assetId, source, time],
+      `${bestRowsSql(storedTable(timeframe), 'DESC')} LIMIT 1`,
+      [assetId, source, new Date(0), time],
     );
     return rows[0] ? Number(rows[0].close) : null;
+  }
+
+  /** Open time of the newest stored candle the timeframe reads (any source), if any. */
+  async latestOpenTime(assetId: number, timeframe: Timeframe): Promise<Date | null> {
+    const table = storedTable(timeframe);
+    const rows = await this.dataSource.query<{ latest: Date | null }[]>(
+      table === 'candles'
+        ? 'SELECT max(open_time) AS latest FROM candles WHERE asset_id = $1'
+        : 'SELECT max(open_time) AS latest FROM candle_rollups WHERE asset_id = $1 AND timeframe = $2',
+      table === 'candles' ? [assetId] : [assetId, table],
+    );
+    return rows[0]?.latest ? new Date(rows[0].latest) : null;
   }
 
   /** The newest 1-minute candle of an asset (any source). */
@@ -234,4 +220,38 @@ export class CandlesRepository {
     );
     return { rows, total: Number(count[0].total) };
   }
+}
+
+/** The stored rows a timeframe is aggregated from. */
+function storedTable(timeframe: Timeframe): 'candles' | '1h' | '1d' {
+  const input = candleSourceOf(timeframe);
+  return input.table === 'candles' ? 'candles' : input.timeframe;
+}
+
+/** The UNNEST parameters ($1–$11) of a candle upsert. */
+function candleParams(rows: readonly CandleWrite[]): unknown[] {
+  return [
+    pgNumbers(rows.map((r) => r.assetId)),
+    pgEpochMillis(rows.map((r) => r.openTime)),
+    pgTexts(rows.map((r) => r.source)),
+    pgDecimals(rows.map((r) => r.open)),
+    pgDecimals(rows.map((r) => r.high)),
+    pgDecimals(rows.map((r) => r.low)),
+    pgDecimals(rows.map((r) => r.close)),
+    pgDecimals(rows.map((r) => r.volume)),
+    pgDecimals(rows.map((r) => r.quoteVolume)),
+    pgNumbers(rows.map((r) => r.tradeCount ?? 0)),
+    pgBooleans(rows.map((r) => r.isClosed ?? true)),
+  ];
+}
+
+function timeSpan(rows: readonly CandleWrite[]): { first: number; last: number } {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const row of rows) {
+    const time = row.openTime.getTime();
+    if (time < first) first = time;
+    if (time > last) last = time;
+  }
+  return { first, last };
 }

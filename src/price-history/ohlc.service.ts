@@ -32,6 +32,7 @@ function toCandle(row: CandleRow): OhlcCandleDto {
     volume: toNumberOrNull(row.volume) ?? 0,
     trade_count: Number(row.trade_count),
     is_closed: row.is_closed,
+    source: row.source,
   };
 }
 
@@ -75,15 +76,20 @@ export class OhlcService {
       from = to - limit * width;
     }
 
-    const source = query.source ?? (await this.candles.latestSource(asset.id));
-    const rows = source
-      ? await this.candles.rollUp(asset.id, source, timeframe, new Date(from), new Date(to))
-      : [];
+    const rows = await this.candles.rollUp(
+      asset.id,
+      query.source ?? null,
+      timeframe,
+      new Date(from),
+      new Date(to),
+    );
     const byTime = new Map(rows.map((row) => [new Date(row.open_time).getTime(), toCandle(row)]));
+    // The series' source: the one asked for, else the newest candle's (what feeds it now).
+    const source = query.source ?? rows.at(-1)?.source?.split(',').at(-1) ?? null;
 
     let previousClose =
-      query.fill === 'previous' && source
-        ? await this.candles.closeBefore(asset.id, source, new Date(from))
+      query.fill === 'previous'
+        ? await this.candles.closeBefore(asset.id, query.source ?? null, timeframe, new Date(from))
         : null;
     const candles: OhlcCandleDto[] = [];
     const gaps: OhlcGapDto[] = [];
@@ -138,7 +144,7 @@ export class OhlcService {
     // Over a regular series ending at the newest candle: gaps carry the previous close, so
     // every step is one timeframe apart as the formulas assume.
     const asset = await this.cryptocurrencies.require(symbol);
-    const end = query.end ?? (await this.candles.findLatest(asset.id))?.open_time ?? new Date();
+    const end = query.end ?? (await this.candles.latestOpenTime(asset.id, timeframe)) ?? new Date();
     const { candles } = await this.series(symbol, timeframe, {
       limit: Math.min(points + warmUp, 1_000),
       end: new Date(end),

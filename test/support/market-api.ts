@@ -31,6 +31,7 @@ export interface Ohlc {
     volume: number;
     trade_count: number;
     is_closed: boolean;
+    source?: string;
     filled?: boolean;
   }[];
   gaps: { from: number; to: number }[];

@@ -58,6 +58,11 @@ export class MarketSeeder {
     await this.app.get(CandlesRepository).upsert(rows);
   }
 
+  /** Hourly or daily candles as a source delivered them (klines, files). */
+  async directCandles(timeframe: '1h' | '1d', rows: CandleWrite[]): Promise<void> {
+    await this.app.get(CandlesRepository).upsertDirect(timeframe, rows);
+  }
+
   async snapshots(rows: SnapshotWrite[]): Promise<void> {
     await this.app.get(PriceSnapshotsRepository).insert(rows);
   }

@@ -32,7 +32,10 @@ export class OhlcQuery {
   @IsIn(['none', 'previous'], { message: 'fill must be one of: none, previous' })
   fill?: 'none' | 'previous';
 
-  @SourceParam('binance', 'Candle source (default: the one feeding the symbol now)')
+  @SourceParam(
+    'binance',
+    'Only this source’s candles (default: every source, one stored candle per bucket by precedence; docs/architecture.md)',
+  )
   source?: string;
 }
 
@@ -62,6 +65,14 @@ export class OhlcCandleDto {
   is_closed!: boolean;
 
   @ApiPropertyOptional({
+    example: 'binance',
+    description:
+      'Where the candle came from (the stored candle chosen by precedence for each part of ' +
+      'the bucket; several, comma-separated in time order, when they differ). Absent on filled buckets',
+  })
+  source?: string;
+
+  @ApiPropertyOptional({
     example: true,
     description: 'Present (true) on buckets synthesised by fill=previous',
   })
@@ -89,7 +100,12 @@ export class OhlcDto {
   @ApiProperty({ enum: TIMEFRAMES, example: '1h' })
   timeframe!: Timeframe;
 
-  @ApiProperty({ example: 'binance', nullable: true, type: String })
+  @ApiProperty({
+    example: 'binance',
+    nullable: true,
+    type: String,
+    description: 'The source asked for, else the newest candle’s; null without candles',
+  })
   source!: string | null;
 
   @ApiProperty({ type: [OhlcCandleDto], description: 'Oldest first' })

@@ -83,6 +83,8 @@ export abstract class AppConfig {
     /** A price moving more than this (%) from its previous value or other sources is flagged. */
     anomalyThresholdPercent: number;
     csvImportPath: string;
+    /** The bundled daily history: where it is, and whether startup imports it. */
+    historyBundle: { dir: string; import: 'auto' | 'true' | 'false' };
     /** Live trades (stream, simulator) are written and published this often. */
     liveFlushMs: number;
     simulator: { enabled: boolean; symbols: string[]; tradesPerSecond: number };
@@ -211,6 +213,7 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
       retentionDays: env.RETENTION_DAYS,
       anomalyThresholdPercent: env.ANOMALY_THRESHOLD_PERCENT,
       csvImportPath: env.CSV_IMPORT_PATH,
+      historyBundle: { dir: env.HISTORY_BUNDLE_DIR, import: env.HISTORY_BUNDLE_IMPORT },
       liveFlushMs: env.LIVE_FLUSH_MS,
       simulator: {
         enabled: env.MARKET_SIMULATOR,

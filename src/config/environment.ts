@@ -235,6 +235,18 @@ export class Environment {
   @MinLength(1)
   CSV_IMPORT_PATH = './data/crypto_prices.csv';
 
+  /**
+   * Daily history shipped with the service (`SYMBOL.csv[.gz]` files), imported once at startup
+   * (with SYNC_ON_STARTUP) as candles of source `bundled`: `auto` on the embedded database
+   * only, `true` on any, `false` never. A file already imported (same checksum) is skipped.
+   */
+  @IsIn(['auto', 'true', 'false'])
+  HISTORY_BUNDLE_IMPORT: 'auto' | 'true' | 'false' = 'auto';
+
+  @IsString()
+  @MinLength(1)
+  HISTORY_BUNDLE_DIR = './data/history';
+
   /** Base assets whose `<SYMBOL>USDT` pairs Binance serves: ticker, klines, live stream. */
   @SymbolListVar()
   BINANCE_SYMBOLS =

@@ -6,6 +6,8 @@ import { PriceHistoryModule } from '../price-history/price-history.module';
 import { EtlCheckpointEntity } from './entities/etl-checkpoint.entity';
 import { IngestionRunEntity } from './entities/ingestion-run.entity';
 import { RawPayloadEntity } from './entities/raw-payload.entity';
+import { CandleImportService } from './history/candle-import.service';
+import { BundledHistoryService } from './history/bundled-history.service';
 import { IngestionJobsService } from './ingestion-jobs.service';
 import { IngestionScheduler } from './ingestion.scheduler';
 import { IngestionController } from './ingestion.controller';
@@ -56,6 +58,8 @@ import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/mark
     KlineSyncService,
     BinanceStreamService,
     MarketSimulatorService,
+    CandleImportService,
+    BundledHistoryService,
   ],
   exports: [IngestionService, IngestionRepository, IngestionScheduler],
 })

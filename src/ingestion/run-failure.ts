@@ -5,7 +5,8 @@ import { isDatabaseUnavailable } from '../database/database-errors';
  * too long, its circuit is open, the provider failed (an HTTP error, a body not as
  * documented), or something inside the service failed (a query PostgreSQL refused, a bug).
  */
-export type RunFailureKind = 'database' | 'timeout' | 'circuit_open' | 'upstream' | 'internal';
+export type RunFailureKind =
+  'database' | 'timeout' | 'circuit_open' | 'upstream' | 'internal' | 'invalid_file';
 
 export interface RunFailure {
   kind: RunFailureKind;

@@ -20,6 +20,8 @@ export function spawnApp(env: Record<string, string>): AppProcess {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
       SYNC_ON_STARTUP: 'false',
+      // The bundled daily history has its own suite (history-import).
+      HISTORY_BUNDLE_IMPORT: 'false',
       INGESTION_SCHEDULE: 'false',
       BINANCE_STREAM: 'false',
       RATE_LIMIT_PER_MINUTE: '1000000',

@@ -47,6 +47,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SYNC_ON_STARTUP: 'false',
+    // The bundled daily history has its own suite (history-import).
+    HISTORY_BUNDLE_IMPORT: 'false',
     INGESTION_SCHEDULE: 'false',
     BINANCE_STREAM: 'false',
     // Suites send many requests from one address; the rate-limit suite sets its own limits.

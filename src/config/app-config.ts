@@ -97,6 +97,8 @@ export abstract class AppConfig {
       symbols: string[];
       stream: boolean;
       backfillMinutes: number;
+      /** Daily and hourly history: whether, how far back, and how fast. */
+      history: { daily: boolean; hourlyDays: number; pagesPerMinute: number };
       wsMaxAgeMs: number;
     };
   };
@@ -229,6 +231,11 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
         symbols: parseSymbols(env.BINANCE_SYMBOLS),
         stream: env.BINANCE_STREAM,
         backfillMinutes: env.BINANCE_BACKFILL_MINUTES,
+        history: {
+          daily: env.BINANCE_DAILY_HISTORY,
+          hourlyDays: env.BINANCE_HOURLY_HISTORY_DAYS,
+          pagesPerMinute: env.BINANCE_HISTORY_PAGES_PER_MINUTE,
+        },
         wsMaxAgeMs: env.BINANCE_WS_MAX_AGE_SECONDS * 1_000,
       },
     },

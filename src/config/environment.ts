@@ -259,6 +259,21 @@ export class Environment {
   @IntegerVar(1, 525_600)
   BINANCE_BACKFILL_MINUTES = 1_440;
 
+  /** Backfill daily klines of every tracked pair back to its first trading day. */
+  @BooleanVar()
+  BINANCE_DAILY_HISTORY = true;
+
+  /** How far back hourly klines are backfilled (days; 0: none). */
+  @IntegerVar(0, 3_650)
+  BINANCE_HOURLY_HISTORY_DAYS = 730;
+
+  /**
+   * Kline pages (1,000 candles, weight 2 each) the history backfill may fetch per minute:
+   * bounded so a fresh start leaves the weight budget to the 1-minute catch-up and live work.
+   */
+  @IntegerVar(1, 600)
+  BINANCE_HISTORY_PAGES_PER_MINUTE = 30;
+
   /** Binance cuts stream connections at 24 h; reconnect (and backfill) before that. */
   @IntegerVar(1, 86_000)
   BINANCE_WS_MAX_AGE_SECONDS = 82_800;

@@ -8,6 +8,7 @@ import { IngestionRunEntity } from './entities/ingestion-run.entity';
 import { RawPayloadEntity } from './entities/raw-payload.entity';
 import { CandleImportService } from './history/candle-import.service';
 import { BundledHistoryService } from './history/bundled-history.service';
+import { KlineHistoryService } from './history/kline-history.service';
 import { IngestionJobsService } from './ingestion-jobs.service';
 import { IngestionScheduler } from './ingestion.scheduler';
 import { IngestionController } from './ingestion.controller';
@@ -60,6 +61,7 @@ import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/mark
     MarketSimulatorService,
     CandleImportService,
     BundledHistoryService,
+    KlineHistoryService,
   ],
   exports: [IngestionService, IngestionRepository, IngestionScheduler],
 })

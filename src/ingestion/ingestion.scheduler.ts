@@ -10,6 +10,7 @@ import { AdvisoryLockService } from '../database/advisory-lock.service';
 import { IngestionJobsService } from './ingestion-jobs.service';
 import { IngestionRepository } from './ingestion.repository';
 import { IngestionService } from './ingestion.service';
+import { KlineHistoryService } from './history/kline-history.service';
 import { KLINES_LOCK } from './live/binance-stream.service';
 import { KLINES_JOB, KlineSyncService } from './live/kline-sync.service';
 
@@ -36,6 +37,7 @@ export class IngestionScheduler implements OnApplicationBootstrap, BeforeApplica
     private readonly runs: IngestionRepository,
     private readonly locks: AdvisoryLockService,
     private readonly klines: KlineSyncService,
+    private readonly klineHistory: KlineHistoryService,
   ) {}
 
   /**
@@ -92,6 +94,23 @@ export class IngestionScheduler implements OnApplicationBootstrap, BeforeApplica
       );
     } catch (error) {
       this.logger.warn(`klines not run: ${String(error)}`);
+    }
+  }
+
+  /**
+   * Forty seconds into every minute, clear of the 1-minute catch-up: a bounded slice of the
+   * daily and hourly kline history (one instance at a time; no run when nothing is due).
+   */
+  @Cron('40 * * * * *', { name: 'ingestion:binance-history' })
+  async syncKlineHistory(): Promise<void> {
+    if (!this.config.ingestion.schedule || !this.config.ingestion.providers.includes('binance'))
+      return;
+    try {
+      await this.locks.withLock('ingestion:binance-history', () =>
+        this.klineHistory.runSlice('schedule'),
+      );
+    } catch (error) {
+      this.logger.warn(`kline history not run: ${String(error)}`);
     }
   }
 

@@ -12,8 +12,15 @@ const MINUTE = 60_000;
 export const klinePrice = (symbol: string, openTime: number) =>
   100 + symbol.length + ((openTime / MINUTE) % 50);
 
+/** Kline widths by interval, as Binance names them. */
+export const KLINE_WIDTHS: Record<string, number> = {
+  '1m': MINUTE,
+  '1h': 60 * MINUTE,
+  '1d': 1_440 * MINUTE,
+};
+
 /** One documented kline row: [openTime, open, high, low, close, volume, closeTime, quote volume, trades, taker base, taker quote, ignore]. */
-export function klineRow(symbol: string, openTime: number): unknown[] {
+export function klineRow(symbol: string, openTime: number, width = MINUTE): unknown[] {
   const price = klinePrice(symbol, openTime);
   return [
     openTime,
@@ -22,7 +29,7 @@ export function klineRow(symbol: string, openTime: number): unknown[] {
     (price - 1).toFixed(8),
     (price + 0.5).toFixed(8),
     '10.00000000',
-    openTime + MINUTE - 1,
+    openTime + width - 1,
     (price * 10).toFixed(8),
     42,
     '5.00000000',
@@ -40,6 +47,10 @@ export class FakeBinance {
   ticker: unknown[] = [];
   /** Kline requests answer this status while set (e.g. 500). */
   klinesFailure?: { status: number; afterRequests: number };
+  /** A pair's first trading day: no kline opens before it (default 2017-08-17, BTCUSDT's). */
+  listedAt: Record<string, number> = {};
+  /** Open times whose kline row is served malformed (a price that is not a number). */
+  readonly malformed = new Set<number>();
   private http?: Server;
   private wss?: WebSocketServer;
 
@@ -158,13 +169,18 @@ export class FakeBinance {
 
   private klines(query: URLSearchParams): unknown[] {
     const pair = query.get('symbol') ?? '';
+    const width = KLINE_WIDTHS[query.get('interval') ?? '1m'] ?? MINUTE;
     const limit = Math.min(Number(query.get('limit') ?? 500), 1_000);
     const now = Date.now();
     const rows: unknown[] = [];
-    let openTime = Math.ceil(Number(query.get('startTime') ?? now) / MINUTE) * MINUTE;
+    const listed = this.listedAt[pair] ?? Date.UTC(2017, 7, 17);
+    let openTime =
+      Math.ceil(Math.max(Number(query.get('startTime') ?? now), listed) / width) * width;
     while (rows.length < limit && openTime <= now) {
-      rows.push(klineRow(pair, openTime));
-      openTime += MINUTE;
+      const row = klineRow(pair, openTime, width);
+      if (this.malformed.has(openTime)) row[2] = 'oops';
+      rows.push(row);
+      openTime += width;
     }
     return rows;
   }

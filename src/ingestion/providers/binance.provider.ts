@@ -158,18 +158,20 @@ export class BinanceProvider extends HttpListingProvider {
   }
 
   /**
-   * Up to KLINES_PAGE_SIZE 1-minute klines of `<symbol>USDT` opening at or after
-   * `startTime`, oldest first; the newest may still be open. Rows that do not have the
-   * documented shape are returned as rejected (schema drift), never guessed at.
+   * Up to KLINES_PAGE_SIZE klines of `<symbol>USDT` (1-minute unless `interval` says `1h` or
+   * `1d`) opening at or after `startTime`, oldest first; the newest may still be open. Rows
+   * that do not have the documented shape are returned as rejected (schema drift), never
+   * guessed at.
    */
   async fetchKlines(
     symbol: string,
     startTime: number,
     signal: AbortSignal,
+    interval: '1m' | '1h' | '1d' = '1m',
   ): Promise<{ payload: unknown[]; text: string; klines: Kline[]; rejected: RejectedRecord[] }> {
     const url = this.url('/api/v3/klines', {
       symbol: `${symbol}${QUOTE}`,
-      interval: '1m',
+      interval,
       startTime: String(startTime),
       limit: String(KLINES_PAGE_SIZE),
     });

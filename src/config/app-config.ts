@@ -85,6 +85,8 @@ export abstract class AppConfig {
     csvImportPath: string;
     /** Live trades (stream, simulator) are written and published this often. */
     liveFlushMs: number;
+    /** Live sources write a price snapshot per asset at most this often. */
+    liveSnapshotIntervalMs: number;
     simulator: { enabled: boolean; symbols: string[]; tradesPerSecond: number };
     coingecko: ProviderEndpoint;
     coinmarketcap: ProviderEndpoint;
@@ -212,6 +214,7 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
       anomalyThresholdPercent: env.ANOMALY_THRESHOLD_PERCENT,
       csvImportPath: env.CSV_IMPORT_PATH,
       liveFlushMs: env.LIVE_FLUSH_MS,
+      liveSnapshotIntervalMs: env.LIVE_SNAPSHOT_INTERVAL_SECONDS * 1_000,
       simulator: {
         enabled: env.MARKET_SIMULATOR,
         symbols: parseSymbols(env.SIMULATOR_SYMBOLS),

@@ -72,6 +72,28 @@ describe('Market simulator (e2e)', () => {
     expect(asset).toMatchObject({ name: 'DEMO1', source: 'simulator' });
   });
 
+  it("keeps the asset's current values live: the detail shows a published price and its 24 h change", async () => {
+    const detail = await waitFor(async () => {
+      const asset = (await (await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/BTC`)).json()) as {
+        current_price: number;
+        price_change_percentage_24h: number | null;
+        source: string;
+        last_updated: string;
+      };
+      const published = events.find(
+        (e) => e.symbol === 'BTC' && e.timestamp === Date.parse(asset.last_updated),
+      );
+      return published && { asset, published };
+    }, 'the BTC row at a published price');
+
+    expect(detail.asset).toMatchObject({
+      source: 'simulator',
+      current_price: detail.published.price,
+      price_change_percentage_24h: detail.published.change24h,
+    });
+    expect(Date.now() - Date.parse(detail.asset.last_updated)).toBeLessThan(10_000);
+  });
+
   (serverDatabaseUrl ? it : it.skip)(
     'runs on one instance when several share a database (server mode)',
     async () => {

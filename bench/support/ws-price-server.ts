@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   await app.listen({ port: config.http.port, host: config.http.host });
   await app
     .get(AssetsRepository)
-    .findOrCreateTickers([{ symbol: 'BTC', name: 'Bitcoin', source: 'bench' }]);
+    .findOrCreateIds([{ symbol: 'BTC', name: 'Bitcoin', source: 'bench' }]);
   const bus = app.get(PriceBus);
 
   process.on('message', (request: ServerRequest) => {

@@ -87,6 +87,8 @@ export abstract class AppConfig {
     historyBundle: { dir: string; import: 'auto' | 'true' | 'false' };
     /** Live trades (stream, simulator) are written and published this often. */
     liveFlushMs: number;
+    /** Live sources write a price snapshot per asset at most this often. */
+    liveSnapshotIntervalMs: number;
     simulator: { enabled: boolean; symbols: string[]; tradesPerSecond: number };
     coingecko: ProviderEndpoint;
     coinmarketcap: ProviderEndpoint;
@@ -217,6 +219,7 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
       csvImportPath: env.CSV_IMPORT_PATH,
       historyBundle: { dir: env.HISTORY_BUNDLE_DIR, import: env.HISTORY_BUNDLE_IMPORT },
       liveFlushMs: env.LIVE_FLUSH_MS,
+      liveSnapshotIntervalMs: env.LIVE_SNAPSHOT_INTERVAL_SECONDS * 1_000,
       simulator: {
         enabled: env.MARKET_SIMULATOR,
         symbols: parseSymbols(env.SIMULATOR_SYMBOLS),

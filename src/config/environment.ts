@@ -282,6 +282,10 @@ export class Environment {
   @IntegerVar(50, 60_000)
   LIVE_FLUSH_MS = 1_000;
 
+  /** Live sources write a price snapshot (what /history shows) per asset at most this often. */
+  @IntegerVar(1, 86_400)
+  LIVE_SNAPSHOT_INTERVAL_SECONDS = 60;
+
   @BooleanVar()
   MARKET_SIMULATOR = false;
 

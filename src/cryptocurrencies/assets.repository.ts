@@ -69,13 +69,6 @@ export interface AssetUpsert {
   lastUpdated?: Date | null;
 }
 
-/** What a live feed needs of an asset. */
-export interface AssetTicker {
-  id: number;
-  priceChangePercentage24h: number | null;
-  totalVolume: number | null;
-}
-
 export interface AssetUpsertResult {
   created: number;
   updated: number;
@@ -263,37 +256,22 @@ export class AssetsRepository {
   }
 
   /**
-   * For live feeds, which know little more than a ticker: the id and 24 h figures of each
-   * symbol, creating (with just a name) the assets that do not exist yet. Existing assets
-   * are left untouched, so the listing sources keep deciding their values.
+   * For live feeds, which know little more than a ticker: the id of each symbol, creating
+   * (with just a name) the assets that do not exist yet. Existing assets are left untouched.
    */
-  async findOrCreateTickers(
+  async findOrCreateIds(
     entries: readonly { symbol: string; name: string; source: string }[],
     manager: EntityManager = this.dataSource.manager,
-  ): Promise<Map<string, AssetTicker>> {
-    const symbols = entries.map((e) => e.symbol);
+  ): Promise<Map<string, number>> {
     await manager.query(
       `INSERT INTO assets (symbol, name, source)
        SELECT * FROM UNNEST($1::varchar[], $2::varchar[], $3::varchar[])
        ON CONFLICT (symbol) DO NOTHING`,
-      [symbols, entries.map((e) => e.name), entries.map((e) => e.source)],
+      [entries.map((e) => e.symbol), entries.map((e) => e.name), entries.map((e) => e.source)],
     );
-    const rows = await manager.query<
-      { id: number; symbol: string; change: string | null; volume: string | null }[]
-    >(
-      `SELECT id, symbol, price_change_percentage_24h AS change, total_volume AS volume
-       FROM assets WHERE symbol = ANY($1::varchar[])`,
-      [symbols],
-    );
-    return new Map(
-      rows.map((r) => [
-        r.symbol,
-        {
-          id: r.id,
-          priceChangePercentage24h: r.change === null ? null : Number(r.change),
-          totalVolume: r.volume === null ? null : Number(r.volume),
-        },
-      ]),
+    return this.findIdsBySymbols(
+      entries.map((e) => e.symbol),
+      manager,
     );
   }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AssetLiveValuesRepository } from './asset-live-values.repository';
 import { AssetsRepository } from './assets.repository';
 import { CryptocurrenciesCompatibilityController } from './compatibility.controller';
 import { CryptocurrenciesController } from './cryptocurrencies.controller';
@@ -9,7 +10,7 @@ import { AssetEntity } from './entities/asset.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([AssetEntity])],
   controllers: [CryptocurrenciesController, CryptocurrenciesCompatibilityController],
-  providers: [CryptocurrenciesService, AssetsRepository],
-  exports: [CryptocurrenciesService, AssetsRepository],
+  providers: [CryptocurrenciesService, AssetsRepository, AssetLiveValuesRepository],
+  exports: [CryptocurrenciesService, AssetsRepository, AssetLiveValuesRepository],
 })
 export class CryptocurrenciesModule {}

@@ -22,6 +22,7 @@ import { BinanceProvider } from './providers/binance.provider';
 import { BinanceStreamService } from './live/binance-stream.service';
 import { KlineSyncService } from './live/kline-sync.service';
 import { LiveFeedFactory } from './live/live-feed';
+import { LiveMarketWriter } from './live/live-market.writer';
 import { MarketSimulatorService } from './live/market-simulator.service';
 import { SyncController } from './sync.controller';
 import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/market-data-provider';
@@ -56,6 +57,7 @@ import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/mark
     IngestionJobsService,
     IngestionScheduler,
     LiveFeedFactory,
+    LiveMarketWriter,
     KlineSyncService,
     BinanceStreamService,
     MarketSimulatorService,

@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CacheVersionsService } from '../common/cache/cache-versions.service';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
 import { OutageLog, nextAttemptAt } from '../common/logging/outage-log';
 import { AppConfig } from '../config/app-config';
 import type { ProviderName } from '../config/environment';
 import { AssetsRepository, type AssetUpsertResult } from '../cryptocurrencies/assets.repository';
-import { LatestPriceStore } from '../price-history/latest-price.store';
-import { PriceBus, type PriceUpdated } from '../price-history/price-bus';
+import { MarketDataPublisher } from '../price-history/market-data.publisher';
+import type { PriceUpdated } from '../price-history/price-bus';
 import { PriceSnapshotsRepository } from '../price-history/price-snapshots.repository';
 import type { IngestionRunEntity, RunTrigger } from './entities/ingestion-run.entity';
 import { classifyRunFailure } from './run-failure';
@@ -35,8 +34,7 @@ const OTHER_SOURCES_WINDOW_MS = 3_600_000;
 /**
  * The ingestion pipeline for one source: fetch (each request bounded by PROVIDER_TIMEOUT_MS) → store the raw payload →
  * normalise (bad records rejected and counted) → write assets, snapshots and the checkpoint
- * in one transaction → after commit, refresh the latest prices, invalidate the cache and
- * publish the trusted prices on the price bus.
+ * in one transaction → after commit, hand the trusted prices to the MarketDataPublisher.
  * Every run is recorded, whatever its outcome.
  */
 @Injectable()
@@ -51,9 +49,7 @@ export class IngestionService {
     private readonly runs: IngestionRepository,
     private readonly assets: AssetsRepository,
     private readonly snapshots: PriceSnapshotsRepository,
-    private readonly latestPrices: LatestPriceStore,
-    private readonly cacheVersions: CacheVersionsService,
-    private readonly priceBus: PriceBus,
+    private readonly publisher: MarketDataPublisher,
   ) {}
 
   /** Enabled sources (INGESTION_PROVIDERS, in priority order) that this build implements. */
@@ -107,32 +103,24 @@ export class IngestionService {
       const written = await this.write(batch, provider.name, run.id, fetched.fetchedAt);
 
       // Anomalous prices are stored (flagged) but never become the current or latest price.
-      // Built and written a chunk at a time: a bulk import has hundreds of thousands.
       const assetsBySymbol = new Map(batch.assets.map((a) => [a.symbol, a]));
-      const trusted: PriceUpdated[] = [];
-      for (const chunk of chunks(batch.snapshots, WRITE_CHUNK_ROWS)) {
-        const prices = chunk
-          .filter((s) => !written.anomalies.has(s.symbol))
-          .map((s) => ({
-            symbol: s.symbol,
-            price: s.price,
-            change24h: assetsBySymbol.get(s.symbol)?.priceChangePercentage24h ?? null,
-            volume24h: s.totalVolume,
-            timestamp: s.timestamp.getTime(),
-            source: provider.name,
-          }));
-        await this.latestPrices.set(prices);
-        if (batch.snapshots.length <= BULK_ROWS) trusted.push(...prices);
-        await yieldToEventLoop();
-      }
-      // A bulk import (a large CSV, history) is not live data: it publishes no live events,
-      // which would flood subscribers and leave a sequence counter behind for every row, and
-      // makes the whole cache stale at once rather than symbol by symbol.
+      const trusted: PriceUpdated[] = batch.snapshots
+        .filter((s) => !written.anomalies.has(s.symbol))
+        .map((s) => ({
+          symbol: s.symbol,
+          price: s.price,
+          change24h: assetsBySymbol.get(s.symbol)?.priceChangePercentage24h ?? null,
+          volume24h: s.totalVolume,
+          timestamp: s.timestamp.getTime(),
+          source: provider.name,
+        }));
       if (batch.snapshots.length <= BULK_ROWS) {
-        await this.cacheVersions.invalidateSymbols(batch.snapshots.map((s) => s.symbol));
-        this.priceBus.publishPrices(trusted);
+        await this.publisher.publish({
+          prices: trusted,
+          symbols: batch.snapshots.map((s) => s.symbol),
+        });
       } else {
-        await this.cacheVersions.invalidateAll();
+        await this.publisher.publishBulk(trusted);
         this.logger.log(
           `${provider.name}: ${batch.snapshots.length} prices stored, not streamed (bulk)`,
         );

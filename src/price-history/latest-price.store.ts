@@ -41,32 +41,39 @@ export class LatestPriceStore {
     }
   }
 
-  /** Records prices, keeping a newer stored price over an older incoming one. */
-  async set(prices: readonly LatestPrice[]): Promise<void> {
-    if (prices.length === 0) return;
+  /**
+   * Records prices, keeping a newer stored price over an older incoming one. Returns the
+   * prices that are now the latest (all of them when Redis could not be read).
+   */
+  async set<T extends LatestPrice>(prices: readonly T[]): Promise<T[]> {
+    if (prices.length === 0) return [];
     if (!this.redis) {
-      for (const price of prices) {
+      return prices.filter((price) => {
         const current = this.memory.get(price.symbol);
-        if (!current || current.timestamp <= price.timestamp) this.memory.set(price.symbol, price);
-      }
-      return;
+        if (current && current.timestamp > price.timestamp) return false;
+        this.memory.set(price.symbol, price);
+        return true;
+      });
     }
     try {
       const existing = await this.redis.mget(prices.map((p) => this.keys.latestPrice(p.symbol)));
       const pipeline = this.redis.pipeline();
-      prices.forEach((price, i) => {
+      const newest = prices.filter((price, i) => {
         const stored = existing[i] ? (JSON.parse(existing[i]) as LatestPrice) : null;
-        if (stored && stored.timestamp > price.timestamp) return;
+        if (stored && stored.timestamp > price.timestamp) return false;
         pipeline.set(
           this.keys.latestPrice(price.symbol),
           JSON.stringify(price),
           'EX',
           LATEST_PRICE_TTL_SECONDS,
         );
+        return true;
       });
       await pipeline.exec();
+      return newest;
     } catch (error) {
       this.logger.warn(`latest prices not written to Redis: ${(error as Error).message}`);
+      return [...prices];
     }
   }
 }

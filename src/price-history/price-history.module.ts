@@ -7,6 +7,7 @@ import { CandleRollupEntity } from './entities/candle-rollup.entity';
 import { CandleEntity } from './entities/candle.entity';
 import { PriceSnapshotEntity } from './entities/price-snapshot.entity';
 import { LatestPriceStore } from './latest-price.store';
+import { MarketDataPublisher } from './market-data.publisher';
 import { OhlcService } from './ohlc.service';
 import { PriceBus } from './price-bus';
 import { PriceHistoryController } from './price-history.controller';
@@ -26,7 +27,14 @@ import { PriceSnapshotsRepository } from './price-snapshots.repository';
     PriceSnapshotsRepository,
     LatestPriceStore,
     PriceBus,
+    MarketDataPublisher,
   ],
-  exports: [CandlesRepository, PriceSnapshotsRepository, LatestPriceStore, PriceBus],
+  exports: [
+    CandlesRepository,
+    PriceSnapshotsRepository,
+    LatestPriceStore,
+    PriceBus,
+    MarketDataPublisher,
+  ],
 })
 export class PriceHistoryModule {}

@@ -1,18 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CacheVersionsService } from '../../common/cache/cache-versions.service';
 import { OutageLog, nextAttemptAt } from '../../common/logging/outage-log';
 import { AppConfig } from '../../config/app-config';
 import { asynchronousCommit } from '../../database/asynchronous-commit';
 import { AssetsRepository } from '../../cryptocurrencies/assets.repository';
-import { CandlesRepository } from '../../price-history/candles.repository';
-import { PriceBus, type CandleUpdated } from '../../price-history/price-bus';
+import { MarketDataPublisher } from '../../price-history/market-data.publisher';
 import type { IngestionRunEntity, RunTrigger } from '../entities/ingestion-run.entity';
 import { IngestionRepository } from '../ingestion.repository';
 import { assetName } from '../known-assets';
 import { BinanceProvider, KLINES_PAGE_SIZE, type Kline } from '../providers/binance.provider';
 import type { RejectedRecord } from '../providers/market-data-provider';
 import { classifyRunFailure } from '../run-failure';
+import { LiveMarketWriter } from './live-market.writer';
 
 const MINUTE = 60_000;
 /** Per symbol and run: 10 pages are a week of minutes; a longer gap takes several runs. */
@@ -61,9 +60,8 @@ export class KlineSyncService {
     private readonly dataSource: DataSource,
     private readonly runs: IngestionRepository,
     private readonly assets: AssetsRepository,
-    private readonly candles: CandlesRepository,
-    private readonly cacheVersions: CacheVersionsService,
-    private readonly priceBus: PriceBus,
+    private readonly writer: LiveMarketWriter,
+    private readonly publisher: MarketDataPublisher,
   ) {}
 
   begin(trigger: RunTrigger, reason?: string): Promise<IngestionRunEntity> {
@@ -196,8 +194,11 @@ export class KlineSyncService {
   }
 
   /**
-   * Pages of klines (oldest first): candles and checkpoint in one transaction; then cache
-   * and bus. Returns the rows created and changed, and the newest closed minute stored.
+   * Pages of klines (oldest first): candles, the asset's current values (from the newest
+   * kline, unless the live stream already wrote newer ones) and the checkpoint in one
+   * transaction; then the publisher (the newest candle only: a page is not streamed
+   * candle by candle). Returns the rows created and changed, and the newest closed minute
+   * stored.
    */
   async store(
     symbol: string,
@@ -206,51 +207,25 @@ export class KlineSyncService {
     const now = Date.now();
     const closed = klines.filter((k) => k.closeTime < now);
     const through = closed.length > 0 ? closed[closed.length - 1].openTime : undefined;
-    const counts = await this.dataSource.transaction(async (manager) => {
+    const candles = klines.map((k) => ({ ...k, symbol, isClosed: k.closeTime < now }));
+    const newest = klines[klines.length - 1];
+    const { written, change } = await this.dataSource.transaction(async (manager) => {
       await asynchronousCommit(manager);
-      const tickers = await this.assets.findOrCreateTickers(
+      const ids = await this.assets.findOrCreateIds(
         [{ symbol, name: assetName(symbol), source: this.binance.name }],
         manager,
       );
-      const assetId = tickers.get(symbol)!.id;
-      const written = await this.candles.upsert(
-        klines.map((k) => ({
-          assetId,
-          openTime: new Date(k.openTime),
-          source: this.binance.name,
-          open: k.open,
-          high: k.high,
-          low: k.low,
-          close: k.close,
-          volume: k.volume,
-          quoteVolume: k.quoteVolume,
-          tradeCount: k.tradeCount,
-          isClosed: k.closeTime < now,
-        })),
-        manager,
-      );
+      const result = await this.writer.write(manager, this.binance.name, ids, candles, [
+        { symbol, price: newest.close, time: Math.min(newest.closeTime, now) },
+      ]);
       if (through !== undefined) {
         await this.runs.saveCheckpoint(manager, this.binance.name, checkpointKey(symbol), {
           last_closed_open_time: through,
         });
       }
-      return written;
+      return result;
     });
-    await this.cacheVersions.invalidateSymbols([symbol]);
-    const newest = klines[klines.length - 1];
-    const event: CandleUpdated = {
-      symbol,
-      timeframe: '1m',
-      openTime: newest.openTime,
-      open: Number(newest.open),
-      high: Number(newest.high),
-      low: Number(newest.low),
-      close: Number(newest.close),
-      volume: Number(newest.volume),
-      isClosed: newest.closeTime < now,
-      source: this.binance.name,
-    };
-    this.priceBus.publishCandles([event]);
-    return { ...counts, through };
+    await this.publisher.publish({ ...change, candles: change.candles?.slice(-1) });
+    return { ...written, through };
   }
 }

@@ -1,25 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CacheVersionsService } from '../../common/cache/cache-versions.service';
 import { AppConfig } from '../../config/app-config';
-import { AssetsRepository, type AssetTicker } from '../../cryptocurrencies/assets.repository';
-import { CandlesRepository } from '../../price-history/candles.repository';
-import { LatestPriceStore } from '../../price-history/latest-price.store';
-import { PriceBus, type CandleUpdated, type PriceUpdated } from '../../price-history/price-bus';
+import { AssetsRepository } from '../../cryptocurrencies/assets.repository';
+import {
+  MarketDataPublisher,
+  type MarketDataChange,
+} from '../../price-history/market-data.publisher';
 import { IngestionRepository } from '../ingestion.repository';
 import { assetName } from '../known-assets';
 import { CandleAggregator, type Drained, type LiveCandle, type Trade } from './candle-aggregator';
+import { LiveMarketWriter } from './live-market.writer';
 
 /** Trades of a minute may arrive this long after it ends; only then is it closed locally. */
 const CLOSE_GRACE_MS = 2_000;
-/** 24 h change and volume (from the listing sources) are re-read this often. */
-const TICKER_REFRESH_MS = 60_000;
 
 /**
  * One live source (the Binance stream, the simulator): trades go into a candle aggregator;
- * every LIVE_FLUSH_MS what changed is written — candles and the source's checkpoint in one
- * transaction — and only after commit do latest prices, cache invalidation and the price
- * bus see it. A failed write keeps the candles for the next flush (bounded) and is logged
+ * every LIVE_FLUSH_MS what changed is written — candles, each traded asset's current values
+ * (its last trade of the interval), due price snapshots and the source's checkpoint in one
+ * transaction — and only after commit is it handed to the MarketDataPublisher. A failed write keeps the candles for the next flush (bounded) and is logged
  * once per outage.
  */
 export class LiveFeed {
@@ -27,8 +26,8 @@ export class LiveFeed {
   private readonly aggregator = new CandleAggregator();
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
-  private tickers = new Map<string, AssetTicker>();
-  private tickersReadAt = 0;
+  /** Asset id per symbol (assets are never deleted, so ids stay valid once committed). */
+  private ids = new Map<string, number>();
   private failing = false;
   /** Newest closed minute written per symbol (the stream checkpoint). */
   private readonly lastClosed: Record<string, number> = {};
@@ -69,14 +68,15 @@ export class LiveFeed {
     this.aggregator.closeElapsed(Date.now() - CLOSE_GRACE_MS);
     const drained = this.aggregator.drain();
     if (drained.candles.length === 0 && drained.prices.size === 0) return;
+    let change: MarketDataChange;
     try {
-      await this.persist(drained);
+      change = await this.persist(drained);
       if (this.failing) this.logger.log('writes succeed again');
       this.failing = false;
     } catch (error) {
       this.aggregator.restore(drained);
       // Assets created by the rolled-back transaction do not exist: read the ids again.
-      this.tickers = new Map();
+      this.ids = new Map();
       if (!this.failing) {
         this.logger.warn(
           `writes failing, keeping ${this.aggregator.pendingCount} candles for the next try: ${(error as Error).message}`,
@@ -85,38 +85,23 @@ export class LiveFeed {
       this.failing = true;
       return;
     }
-    await this.publish(drained);
+    await this.deps.publisher.publish(change);
   }
 
-  private async persist({ candles }: Drained): Promise<void> {
-    const { dataSource, assets, candles: repository, runs } = this.deps;
-    const symbols = [...new Set(candles.map((c) => c.symbol))];
-    await dataSource.transaction(async (manager) => {
-      const missing = symbols.filter((s) => !this.tickers.has(s));
-      if (missing.length > 0 || Date.now() - this.tickersReadAt > TICKER_REFRESH_MS) {
-        const all = [...new Set([...this.tickers.keys(), ...symbols])];
-        this.tickers = await assets.findOrCreateTickers(
-          all.map((symbol) => ({ symbol, name: assetName(symbol), source: this.source })),
+  private async persist({ candles, prices }: Drained): Promise<MarketDataChange> {
+    const { dataSource, assets, writer, runs } = this.deps;
+    const symbols = [...new Set([...candles.map((c) => c.symbol), ...prices.keys()])];
+    return dataSource.transaction(async (manager) => {
+      const missing = symbols.filter((s) => !this.ids.has(s));
+      if (missing.length > 0) {
+        const found = await assets.findOrCreateIds(
+          missing.map((symbol) => ({ symbol, name: assetName(symbol), source: this.source })),
           manager,
         );
-        this.tickersReadAt = Date.now();
+        for (const [symbol, id] of found) this.ids.set(symbol, id);
       }
-      await repository.upsert(
-        candles.map((c) => ({
-          assetId: this.tickers.get(c.symbol)!.id,
-          openTime: new Date(c.openTime),
-          source: this.source,
-          open: c.open,
-          high: c.high,
-          low: c.low,
-          close: c.close,
-          volume: c.volume,
-          quoteVolume: c.quoteVolume,
-          tradeCount: c.tradeCount,
-          isClosed: c.isClosed,
-        })),
-        manager,
-      );
+      const ticks = [...prices].map(([symbol, trade]) => ({ symbol, ...trade }));
+      const { change } = await writer.write(manager, this.source, this.ids, candles, ticks);
       const closed = { ...this.lastClosed };
       for (const c of candles) {
         if (c.isClosed && c.openTime > (closed[c.symbol] ?? 0)) closed[c.symbol] = c.openTime;
@@ -126,37 +111,8 @@ export class LiveFeed {
         written_at: new Date().toISOString(),
       });
       Object.assign(this.lastClosed, closed);
+      return change;
     });
-  }
-
-  private async publish({ candles, prices }: Drained): Promise<void> {
-    const { latestPrices, cacheVersions, priceBus } = this.deps;
-    const priceEvents: PriceUpdated[] = [...prices].map(([symbol, trade]) => ({
-      symbol,
-      price: trade.price,
-      change24h: this.tickers.get(symbol)?.priceChangePercentage24h ?? null,
-      volume24h: this.tickers.get(symbol)?.totalVolume ?? null,
-      timestamp: trade.time,
-      source: this.source,
-    }));
-    const candleEvents: CandleUpdated[] = candles
-      .sort((a, b) => a.openTime - b.openTime)
-      .map((c) => ({
-        symbol: c.symbol,
-        timeframe: '1m',
-        openTime: c.openTime,
-        open: c.open,
-        high: c.high,
-        low: c.low,
-        close: c.close,
-        volume: c.volume,
-        isClosed: c.isClosed,
-        source: this.source,
-      }));
-    await latestPrices.set(priceEvents);
-    await cacheVersions.invalidateSymbols([...new Set(candles.map((c) => c.symbol))]);
-    priceBus.publishPrices(priceEvents);
-    priceBus.publishCandles(candleEvents);
   }
 }
 
@@ -167,11 +123,9 @@ export class LiveFeedFactory {
     readonly config: AppConfig,
     readonly dataSource: DataSource,
     readonly assets: AssetsRepository,
-    readonly candles: CandlesRepository,
+    readonly writer: LiveMarketWriter,
     readonly runs: IngestionRepository,
-    readonly latestPrices: LatestPriceStore,
-    readonly cacheVersions: CacheVersionsService,
-    readonly priceBus: PriceBus,
+    readonly publisher: MarketDataPublisher,
   ) {}
 
   create(source: string): LiveFeed {

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CacheVersionsService } from '../../common/cache/cache-versions.service';
 import { AssetsRepository } from '../../cryptocurrencies/assets.repository';
 import { asynchronousCommit } from '../../database/asynchronous-commit';
 import { CandlesRepository, type CandleWrite } from '../../price-history/candles.repository';
+import { MarketDataPublisher } from '../../price-history/market-data.publisher';
 import type { IngestionRunEntity, RunTrigger } from '../entities/ingestion-run.entity';
 import { IngestionRepository } from '../ingestion.repository';
 import { assetName } from '../known-assets';
@@ -128,11 +128,11 @@ export class CandleImporter {
   ): Promise<{ created: number; updated: number }> {
     return this.dataSource.transaction(async (manager) => {
       await asynchronousCommit(manager);
-      const tickers = await this.assets.findOrCreateTickers(
+      const ids = await this.assets.findOrCreateIds(
         [{ symbol: job.symbol, name: assetName(job.symbol), source: job.source }],
         manager,
       );
-      const assetId = tickers.get(job.symbol)!.id;
+      const assetId = ids.get(job.symbol)!;
       const now = Date.now();
       const width = { '1m': 60_000, '1h': 3_600_000, '1d': 86_400_000 }[parsed.width];
       const rows: CandleWrite[] = parsed.candles.map((c) => ({
@@ -164,7 +164,10 @@ export class CandleImporter {
   }
 }
 
-/** The importer inside the service: answers are made stale for the symbol after a commit. */
+/**
+ * The importer inside the service: after a commit the symbol's cached answers go stale
+ * through the one publisher (history moves no current price and publishes no event).
+ */
 @Injectable()
 export class CandleImportService extends CandleImporter {
   readonly logger = new Logger(CandleImportService.name);
@@ -174,8 +177,8 @@ export class CandleImportService extends CandleImporter {
     candles: CandlesRepository,
     assets: AssetsRepository,
     runs: IngestionRepository,
-    cacheVersions: CacheVersionsService,
+    publisher: MarketDataPublisher,
   ) {
-    super(dataSource, candles, assets, runs, (symbols) => cacheVersions.invalidateSymbols(symbols));
+    super(dataSource, candles, assets, runs, (symbols) => publisher.publish({ symbols }));
   }
 }

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CacheVersionsService } from '../../common/cache/cache-versions.service';
 import { AppConfig } from '../../config/app-config';
 import { AssetsRepository } from '../../cryptocurrencies/assets.repository';
 import { asynchronousCommit } from '../../database/asynchronous-commit';
 import { CandlesRepository } from '../../price-history/candles.repository';
+import { MarketDataPublisher } from '../../price-history/market-data.publisher';
 import type { IngestionRunEntity, RunTrigger } from '../entities/ingestion-run.entity';
 import { IngestionRepository } from '../ingestion.repository';
 import { assetName } from '../known-assets';
@@ -62,7 +62,7 @@ export class KlineHistoryService {
     private readonly runs: IngestionRepository,
     private readonly assets: AssetsRepository,
     private readonly candles: CandlesRepository,
-    private readonly cacheVersions: CacheVersionsService,
+    private readonly publisher: MarketDataPublisher,
   ) {}
 
   /** The (symbol, interval) pairs with a closed kline not stored yet, daily first. */
@@ -191,11 +191,11 @@ export class KlineHistoryService {
   ): Promise<{ created: number; updated: number }> {
     const written = await this.dataSource.transaction(async (manager) => {
       await asynchronousCommit(manager);
-      const tickers = await this.assets.findOrCreateTickers(
+      const ids = await this.assets.findOrCreateIds(
         [{ symbol: task.symbol, name: assetName(task.symbol), source: this.binance.name }],
         manager,
       );
-      const assetId = tickers.get(task.symbol)!.id;
+      const assetId = ids.get(task.symbol)!;
       const counts = await this.candles.upsertDirect(
         task.interval,
         klines.map((k) => ({
@@ -221,7 +221,7 @@ export class KlineHistoryService {
       );
       return counts;
     });
-    await this.cacheVersions.invalidateSymbols([task.symbol]);
+    await this.publisher.publish({ symbols: [task.symbol] });
     return written;
   }
 }

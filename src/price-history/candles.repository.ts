@@ -80,6 +80,14 @@ function rollupSql(from: 'candles' | '1h', to: '1h' | '1d'): string {
       is_closed = EXCLUDED.is_closed`;
 }
 
+/** The rows buckets of a timeframe are rolled up from, as a FROM item. */
+function inputTableOf(timeframe: Timeframe): string {
+  const input = candleSourceOf(timeframe);
+  return input.table === 'candles'
+    ? 'candles'
+    : `(SELECT * FROM candle_rollups WHERE timeframe = '${input.timeframe}') AS r`;
+}
+
 const ROLLUP_1H_SQL = rollupSql('candles', '1h');
 const ROLLUP_1D_SQL = rollupSql('1h', '1d');
 const DAY_MS = 86_400_000;
@@ -177,11 +185,7 @@ export class CandlesRepository {
   ): Promise<CandleRow[]> {
     const origin = BUCKET_ORIGIN.toISOString();
     const width = `${TIMEFRAME_MS[timeframe] / 60_000} minutes`;
-    const input = candleSourceOf(timeframe);
-    const table =
-      input.table === 'candles'
-        ? 'candles'
-        : `(SELECT * FROM candle_rollups WHERE timeframe = '${input.timeframe}') AS r`;
+    const table = inputTableOf(timeframe);
     return this.dataSource.query<CandleRow[]>(
       `SELECT bucket AS open_time,
               (array_agg(open ORDER BY open_time))[1] AS open, max(high) AS high, min(low) AS low,
@@ -196,13 +200,33 @@ export class CandlesRepository {
     );
   }
 
-  /** Close of the last 1-minute candle before `time`, to carry prices across gaps. */
-  async closeBefore(assetId: number, source: string, time: Date): Promise<number | null> {
+  /**
+   * Open time of the first stored row in [from, to) that buckets of `timeframe` are rolled up
+   * from, or null: where the next bucket with data starts, to step over a stretch without any.
+   */
+  async firstOpenTime(
+    assetId: number,
+    source: string,
+    timeframe: Timeframe,
+    from: Date,
+    to: Date,
+  ): Promise<Date | null> {
+    const rows = await this.dataSource.query<{ open_time: Date }[]>(
+      `SELECT open_time FROM ${inputTableOf(timeframe)}
+       WHERE asset_id = $1 AND source = $2 AND open_time >= $3 AND open_time < $4
+       ORDER BY open_time LIMIT 1`,
+      [assetId, source, from, to],
+    );
+    return rows[0] ? new Date(rows[0].open_time) : null;
+  }
+
+  /** Close (as stored) of the last 1-minute candle before `time`, to carry prices across gaps. */
+  async closeBefore(assetId: number, source: string, time: Date): Promise<string | null> {
     const rows = await this.dataSource.query<{ close: string }[]>(
       'SELECT close FROM candles WHERE asset_id = $1 AND source = $2 AND open_time < $3 ORDER BY open_time DESC LIMIT 1',
       [assetId, source, time],
     );
-    return rows[0] ? Number(rows[0].close) : null;
+    return rows[0]?.close ?? null;
   }
 
   /** The newest 1-minute candle of an asset (any source). */

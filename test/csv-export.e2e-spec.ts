@@ -245,6 +245,35 @@ describe('CSV exports (e2e)', () => {
     });
   });
 
+  it('documents `format` and both media types of the 200 in the OpenAPI document', async () => {
+    const { body } = await get<{
+      paths: Record<
+        string,
+        {
+          get: {
+            parameters: { name: string; in: string; schema?: { enum?: string[] } }[];
+            responses: Record<string, { content?: Record<string, unknown> }>;
+          };
+        }
+      >;
+    }>('/docs-json');
+
+    for (const route of ['ohlc', 'history']) {
+      const operation = body.paths[`/api/v1/cryptocurrencies/{symbol}/${route}`].get;
+      expect(operation.parameters.find((p) => p.name === 'format')).toMatchObject({
+        in: 'query',
+        schema: { enum: ['json', 'csv'] },
+      });
+      expect(operation.parameters.filter((p) => p.in === 'header').map((p) => p.name)).toEqual([
+        'If-None-Match',
+      ]);
+      expect(Object.keys(operation.responses['200'].content ?? {})).toEqual([
+        'application/json',
+        'text/csv',
+      ]);
+    }
+  });
+
   describe('GET /api/v1/cryptocurrencies/:symbol/history', () => {
     /** A CSV row of /history as the JSON answer writes a snapshot. */
     const snapshotOf = (row: Row) => ({

@@ -1,7 +1,6 @@
 import {
   Controller,
   Get,
-  Headers,
   HttpCode,
   HttpStatus,
   Param,
@@ -11,7 +10,7 @@ import {
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CacheResponse } from '../common/cache/cache-scope.decorator';
 import { ApiProblems } from '../common/http/api-problem.decorator';
-import { CsvAlternative, csvFile, responseFormat } from '../common/http/csv';
+import { AcceptHeader, CsvAlternative, csvFile, responseFormat } from '../common/http/csv';
 import { ParseSymbolPipe } from '../common/pipes/parse-symbol.pipe';
 import { HistoryDto, HistoryQuery } from './dto/history.dto';
 import { IndicatorsDto, IndicatorsQuery } from './dto/indicators.dto';
@@ -44,7 +43,7 @@ export class PriceHistoryController {
   async history(
     @Param('symbol', ParseSymbolPipe) symbol: string,
     @Query() query: HistoryQuery,
-    @Headers('accept') accept?: string,
+    @AcceptHeader() accept?: string,
   ): Promise<HistoryDto | StreamableFile> {
     if (responseFormat(query.format, accept) === 'csv') {
       return csvFile(await this.priceHistory.historyCsv(symbol, query));
@@ -67,7 +66,7 @@ export class PriceHistoryController {
   async ohlc(
     @Param('symbol', ParseSymbolPipe) symbol: string,
     @Query() query: OhlcQuery,
-    @Headers('accept') accept?: string,
+    @AcceptHeader() accept?: string,
   ): Promise<OhlcDto | StreamableFile> {
     if (responseFormat(query.format, accept) === 'csv') {
       return csvFile(await this.ohlcService.ohlcCsv(symbol, query));

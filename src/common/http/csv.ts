@@ -1,6 +1,14 @@
 // CSV answers: which representation a request asks for, RFC 4180 lines, and a streamed body
 // that reads its rows as the client consumes them (never the whole file in memory).
-import { SetMetadata, StreamableFile, applyDecorators, type Type } from '@nestjs/common';
+import {
+  SetMetadata,
+  StreamableFile,
+  applyDecorators,
+  createParamDecorator,
+  type ExecutionContext,
+  type Type,
+} from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiExtraModels, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 
@@ -58,6 +66,15 @@ export function responseFormat(
     ? 'csv'
     : 'json';
 }
+
+/**
+ * The request's Accept header, as a handler parameter. Not `@Headers('accept')`, which Swagger
+ * would document as a required header parameter (and OpenAPI ignores Accept parameters).
+ */
+export const AcceptHeader = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string | undefined =>
+    context.switchToHttp().getRequest<FastifyRequest>().headers.accept,
+);
 
 /** One RFC 4180 record with its CRLF: a field holding a comma, quote or line break is quoted. */
 export function csvLine(fields: readonly CsvField[]): string {

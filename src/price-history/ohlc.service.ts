@@ -4,7 +4,7 @@ import { toNumberOrNull } from '../common/dto/numbers';
 import { AppException } from '../common/errors/app.exception';
 import { mapRows, type CsvExport } from '../common/http/csv';
 import { CryptocurrenciesService } from '../cryptocurrencies/cryptocurrencies.service';
-import { CandlesRepository } from './candles.repository';
+import { CandlesRepository, type CandleRow } from './candles.repository';
 import type {
   IndicatorName,
   IndicatorPointDto,
@@ -25,15 +25,8 @@ export interface OhlcSeries {
 }
 
 /** A bucket as read (numeric columns as PostgreSQL prints them), or synthesised by a fill. */
-interface SeriesCandle {
+interface SeriesCandle extends Omit<CandleRow, 'open_time' | 'vwap'> {
   time: number;
-  open: string;
-  high: string;
-  low: string;
-  close: string;
-  volume: string;
-  trade_count: string | number;
-  is_closed: boolean;
   filled: boolean;
 }
 
@@ -215,17 +208,7 @@ export class OhlcService {
     for await (const row of candlePages(this.candles, { ...range, source })) {
       const time = new Date(row.open_time).getTime();
       if (fill) yield* filledUntil(time);
-      yield {
-        time,
-        open: row.open,
-        high: row.high,
-        low: row.low,
-        close: row.close,
-        volume: row.volume,
-        trade_count: row.trade_count,
-        is_closed: row.is_closed,
-        filled: false,
-      };
+      yield { ...row, time, filled: false };
       previousClose = row.close;
       next = time + width;
     }

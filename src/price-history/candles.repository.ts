@@ -165,18 +165,45 @@ export class CandlesRepository {
     return rows.map(({ sources, ...row }) => ({ ...row, source: [...new Set(sources)].join(',') }));
   }
 
-  /** Close of the last stored candle of the timeframe's table before `time`, across gaps. */
+  /**
+   * Open time of the first stored row in [from, to) that buckets of `timeframe` are rolled up
+   * from (of `source` only, when given), or null: where the next bucket with data starts, to
+   * step over a stretch without any.
+   */
+  async firstOpenTime(
+    assetId: number,
+    source: string | null,
+    timeframe: Timeframe,
+    from: Date,
+    to: Date,
+  ): Promise<Date | null> {
+    const table = storedTable(timeframe);
+    const rows = await this.dataSource.query<{ open_time: Date }[]>(
+      `SELECT open_time FROM ${table === 'candles' ? 'candles' : 'candle_rollups'}
+       WHERE asset_id = $1 AND ($2::varchar IS NULL OR source = $2)
+         AND open_time >= $3 AND open_time < $4
+         ${table === 'candles' ? '' : `AND timeframe = '${table}'`}
+       ORDER BY open_time LIMIT 1`,
+      [assetId, source, from, to],
+    );
+    return rows[0] ? new Date(rows[0].open_time) : null;
+  }
+
+  /**
+   * Close (as stored) of the last stored candle of the timeframe's table before `time`, to
+   * carry prices across gaps.
+   */
   async closeBefore(
     assetId: number,
     source: string | null,
     timeframe: Timeframe,
     time: Date,
-  ): Promise<number | null> {
+  ): Promise<string | null> {
     const rows = await this.dataSource.query<{ close: string }[]>(
       `${bestRowsSql(storedTable(timeframe), 'DESC')} LIMIT 1`,
       [assetId, source, new Date(0), time],
     );
-    return rows[0] ? Number(rows[0].close) : null;
+    return rows[0]?.close ?? null;
   }
 
   /** Open time of the newest stored candle the timeframe reads (any source), if any. */

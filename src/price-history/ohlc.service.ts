@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BollingerBands, EMA, MACD, RSI, SMA } from 'technicalindicators';
 import { toNumberOrNull } from '../common/dto/numbers';
 import { AppException } from '../common/errors/app.exception';
+import { mapRows, type CsvExport } from '../common/http/csv';
 import { CryptocurrenciesService } from '../cryptocurrencies/cryptocurrencies.service';
 import { CandlesRepository, type CandleRow } from './candles.repository';
 import type {
@@ -12,6 +13,7 @@ import type {
 } from './dto/indicators.dto';
 import type { OhlcCandleDto, OhlcDto, OhlcGapDto, OhlcQuery } from './dto/ohlc.dto';
 import { INDICATORS } from './dto/indicators.dto';
+import { candlePages, type BucketRange } from './export-pages';
 import { TIMEFRAME_MS, bucketStart, type Timeframe } from './timeframe';
 
 const DEFAULT_LIMIT = 100;
@@ -22,18 +24,61 @@ export interface OhlcSeries {
   gaps: OhlcGapDto[];
 }
 
-function toCandle(row: CandleRow): OhlcCandleDto {
+/** A bucket as read (numeric columns as PostgreSQL prints them), or synthesised by a fill. */
+interface SeriesCandle extends Omit<CandleRow, 'open_time' | 'vwap'> {
+  time: number;
+  filled: boolean;
+}
+
+/** The buckets of a request: which source, which range, and its candles as they are read. */
+interface OpenedSeries {
+  source: string | null;
+  from: number;
+  to: number;
+  width: number;
+  candles: AsyncIterable<SeriesCandle>;
+}
+
+export const OHLC_CSV_HEADER = [
+  'timestamp',
+  'timestamp_ms',
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+  'trade_count',
+  'is_closed',
+  'filled',
+  'source',
+] as const;
+
+function toCandle(candle: SeriesCandle): OhlcCandleDto {
   return {
-    timestamp: new Date(row.open_time).getTime(),
-    open: Number(row.open),
-    high: Number(row.high),
-    low: Number(row.low),
-    close: Number(row.close),
-    volume: toNumberOrNull(row.volume) ?? 0,
-    trade_count: Number(row.trade_count),
-    is_closed: row.is_closed,
-    source: row.source,
+    timestamp: candle.time,
+    open: Number(candle.open),
+    high: Number(candle.high),
+    low: Number(candle.low),
+    close: Number(candle.close),
+    volume: toNumberOrNull(candle.volume) ?? 0,
+    trade_count: Number(candle.trade_count),
+    is_closed: candle.is_closed,
+    ...(candle.source ? { source: candle.source } : {}),
+    ...(candle.filled ? { filled: true } : {}),
   };
+}
+
+/** Runs of buckets in [from, to) without a stored candle (filled ones count as missing). */
+function gapsOf(candles: OhlcCandleDto[], from: number, to: number, width: number): OhlcGapDto[] {
+  const gaps: OhlcGapDto[] = [];
+  let expected = from;
+  for (const candle of candles) {
+    if (candle.filled) continue;
+    if (candle.timestamp > expected) gaps.push({ from: expected, to: candle.timestamp });
+    expected = candle.timestamp + width;
+  }
+  if (expected < to) gaps.push({ from: expected, to });
+  return gaps;
 }
 
 @Injectable()
@@ -50,6 +95,36 @@ export class OhlcService {
   }
 
   /**
+   * The candles of /ohlc as CSV, read as they are written. With `start` and no `limit` the
+   * file covers the whole range up to `end` (default now), however many buckets that is;
+   * otherwise the buckets the JSON answer has. Missing buckets are absent rows (or, with
+   * fill=previous, filled rows).
+   */
+  async ohlcCsv(symbol: string, query: OhlcQuery): Promise<CsvExport> {
+    const timeframe = query.timeframe ?? '1h';
+    const series = await this.open(symbol, timeframe, query, {
+      wholeRange: query.start !== undefined && query.limit === undefined,
+    });
+    return {
+      filename: `${symbol}-ohlc-${timeframe}.csv`,
+      header: OHLC_CSV_HEADER,
+      rows: mapRows(series.candles, (candle) => [
+        new Date(candle.time).toISOString(),
+        candle.time,
+        candle.open,
+        candle.high,
+        candle.low,
+        candle.close,
+        candle.volume,
+        candle.trade_count,
+        candle.is_closed,
+        candle.filled,
+        candle.source ?? '',
+      ]),
+    };
+  }
+
+  /**
    * Up to `limit` buckets: forward from `start` when given, otherwise the newest ones up to
    * `end` (default now). Buckets without data are reported as gaps and, with
    * fill=previous, replaced by flat candles at the previous close.
@@ -59,6 +134,28 @@ export class OhlcService {
     timeframe: Timeframe,
     query: Omit<OhlcQuery, 'timeframe'>,
   ): Promise<OhlcSeries> {
+    const series = await this.open(symbol, timeframe, query, { wholeRange: false });
+    const candles: OhlcCandleDto[] = [];
+    for await (const candle of series.candles) candles.push(toCandle(candle));
+    // The series' source: the one asked for, else the newest candle's (what feeds it now).
+    const newest = candles
+      .findLast((c) => !c.filled)
+      ?.source?.split(',')
+      .at(-1);
+    return {
+      source: series.source ?? newest ?? null,
+      candles,
+      gaps: gapsOf(candles, series.from, series.to, series.width),
+    };
+  }
+
+  /** Checks the request and finds its range and source; the candles are read when iterated. */
+  private async open(
+    symbol: string,
+    timeframe: Timeframe,
+    query: Omit<OhlcQuery, 'timeframe'>,
+    options: { wholeRange: boolean },
+  ): Promise<OpenedSeries> {
     if (query.start && query.end && query.start > query.end) {
       throw AppException.validation([{ field: 'start', message: 'start must not be after end' }]);
     }
@@ -70,54 +167,57 @@ export class OhlcService {
     let to: number;
     if (query.start) {
       from = bucketStart(query.start.getTime(), timeframe);
-      to = Math.min(endBucket + width, from + limit * width);
+      to = options.wholeRange
+        ? endBucket + width
+        : Math.min(endBucket + width, from + limit * width);
     } else {
       to = endBucket + width;
       from = to - limit * width;
     }
-
-    const rows = await this.candles.rollUp(
-      asset.id,
-      query.source ?? null,
-      timeframe,
-      new Date(from),
-      new Date(to),
+    const source = query.source ?? null;
+    const candles = this.buckets(
+      { assetId: asset.id, source, timeframe, from, to },
+      query.fill === 'previous',
     );
-    const byTime = new Map(rows.map((row) => [new Date(row.open_time).getTime(), toCandle(row)]));
-    // The series' source: the one asked for, else the newest candle's (what feeds it now).
-    const source = query.source ?? rows.at(-1)?.source?.split(',').at(-1) ?? null;
+    return { source, from, to, width, candles };
+  }
 
-    let previousClose =
-      query.fill === 'previous'
-        ? await this.candles.closeBefore(asset.id, query.source ?? null, timeframe, new Date(from))
-        : null;
-    const candles: OhlcCandleDto[] = [];
-    const gaps: OhlcGapDto[] = [];
-    for (let time = from; time < to; time += width) {
-      const candle = byTime.get(time);
-      if (candle) {
-        candles.push(candle);
-        previousClose = candle.close;
-        continue;
-      }
-      const last = gaps.at(-1);
-      if (last && last.to === time) last.to = time + width;
-      else gaps.push({ from: time, to: time + width });
-      if (query.fill === 'previous' && previousClose !== null) {
-        candles.push({
-          timestamp: time,
+  /**
+   * The stored buckets of a range, oldest first, a page at a time; with `fill`, every bucket
+   * without data in between becomes a flat candle at the previous close.
+   */
+  private async *buckets(
+    { source, ...range }: Omit<BucketRange, 'source'> & { source: string | null },
+    fill: boolean,
+  ): AsyncGenerator<SeriesCandle> {
+    const width = TIMEFRAME_MS[range.timeframe];
+    let previousClose = fill
+      ? await this.candles.closeBefore(range.assetId, source, range.timeframe, new Date(range.from))
+      : null;
+    let next = range.from;
+    const filledUntil = function* (end: number): Generator<SeriesCandle> {
+      for (; previousClose !== null && next < end; next += width) {
+        yield {
+          time: next,
           open: previousClose,
           high: previousClose,
           low: previousClose,
           close: previousClose,
-          volume: 0,
+          volume: '0',
           trade_count: 0,
-          is_closed: time + width <= Date.now(),
+          is_closed: next + width <= Date.now(),
           filled: true,
-        });
+        };
       }
+    };
+    for await (const row of candlePages(this.candles, { ...range, source })) {
+      const time = new Date(row.open_time).getTime();
+      if (fill) yield* filledUntil(time);
+      yield { ...row, time, filled: false };
+      previousClose = row.close;
+      next = time + width;
     }
-    return { source, candles, gaps };
+    if (fill) yield* filledUntil(range.to);
   }
 
   async indicators(symbol: string, query: IndicatorsQuery): Promise<IndicatorsDto> {

@@ -1,7 +1,16 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, Query } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Query,
+  type StreamableFile,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CacheResponse } from '../common/cache/cache-scope.decorator';
 import { ApiProblems } from '../common/http/api-problem.decorator';
+import { AcceptHeader, CsvAlternative, csvFile, responseFormat } from '../common/http/csv';
 import { ParseSymbolPipe } from '../common/pipes/parse-symbol.pipe';
 import { HistoryDto, HistoryQuery } from './dto/history.dto';
 import { IndicatorsDto, IndicatorsQuery } from './dto/indicators.dto';
@@ -24,12 +33,21 @@ export class PriceHistoryController {
   @Get('history')
   @HttpCode(HttpStatus.OK)
   @CacheResponse('symbol')
-  @ApiOperation({ summary: 'Price snapshots in a time range' })
-  @ApiOkResponse({ type: HistoryDto })
-  history(
+  @ApiOperation({ summary: 'Price snapshots in a time range, as JSON or a CSV file' })
+  @CsvAlternative(
+    HistoryDto,
+    'The snapshots, as JSON or (format=csv, or Accept: text/csv) a streamed CSV file',
+    'timestamp,timestamp_ms,price,market_cap,total_volume,source,is_anomaly\r\n' +
+      '2026-11-22T10:00:00.000Z,1795341600000,97000.12,1920000000000,45000000000,coingecko,false\r\n',
+  )
+  async history(
     @Param('symbol', ParseSymbolPipe) symbol: string,
     @Query() query: HistoryQuery,
-  ): Promise<HistoryDto> {
+    @AcceptHeader() accept?: string,
+  ): Promise<HistoryDto | StreamableFile> {
+    if (responseFormat(query.format, accept) === 'csv') {
+      return csvFile(await this.priceHistory.historyCsv(symbol, query));
+    }
     return this.priceHistory.history(symbol, query);
   }
 
@@ -39,11 +57,20 @@ export class PriceHistoryController {
   @ApiOperation({
     summary: 'OHLCV candles from 1m to 1w, with gaps listed (and optionally filled)',
   })
-  @ApiOkResponse({ type: OhlcDto })
-  ohlc(
+  @CsvAlternative(
+    OhlcDto,
+    'The candles, as JSON or (format=csv, or Accept: text/csv) a streamed CSV file without the gaps',
+    'timestamp,timestamp_ms,open,high,low,close,volume,trade_count,is_closed,filled,source\r\n' +
+      '2026-11-23T00:00:00.000Z,1795392000000,96500.5,97200,96100.25,97000.12,1234.56,8421,true,false,binance\r\n',
+  )
+  async ohlc(
     @Param('symbol', ParseSymbolPipe) symbol: string,
     @Query() query: OhlcQuery,
-  ): Promise<OhlcDto> {
+    @AcceptHeader() accept?: string,
+  ): Promise<OhlcDto | StreamableFile> {
+    if (responseFormat(query.format, accept) === 'csv') {
+      return csvFile(await this.ohlcService.ohlcCsv(symbol, query));
+    }
     return this.ohlcService.ohlc(symbol, query);
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { toNumberOrNull } from '../common/dto/numbers';
 import { AppException } from '../common/errors/app.exception';
+import { mapRows, type CsvExport } from '../common/http/csv';
 import { AppConfig } from '../config/app-config';
 import { CryptocurrenciesService } from '../cryptocurrencies/cryptocurrencies.service';
 import type { AssetEntity } from '../cryptocurrencies/entities/asset.entity';
@@ -12,10 +13,21 @@ import type {
 } from './dto/compatibility.dto';
 import type { HistoryDto, HistoryQuery } from './dto/history.dto';
 import type { LatestPriceDto } from './dto/latest-price.dto';
+import { snapshotPages } from './export-pages';
 import { LatestPriceStore, type LatestPrice } from './latest-price.store';
 import { PriceSnapshotsRepository } from './price-snapshots.repository';
 
 const MINUTE_MS = 60_000;
+
+export const HISTORY_CSV_HEADER = [
+  'timestamp',
+  'timestamp_ms',
+  'price',
+  'market_cap',
+  'total_volume',
+  'source',
+  'is_anomaly',
+] as const;
 
 @Injectable()
 export class PriceHistoryService {
@@ -48,6 +60,44 @@ export class PriceHistoryService {
         is_anomaly: row.is_anomaly,
       })),
       total,
+    };
+  }
+
+  /**
+   * The snapshots of /history as CSV, read as they are written. With `start_date` and no
+   * `limit` the file covers the whole range (up to `end_date` when given), however many
+   * snapshots that is; otherwise the ones the JSON answer lists.
+   */
+  async historyCsv(symbol: string, query: HistoryQuery): Promise<CsvExport> {
+    assertOrdered('start_date', query.start_date, 'end_date', query.end_date);
+    const asset = await this.cryptocurrencies.require(symbol);
+    const wholeRange = query.start_date !== undefined && query.limit === undefined;
+    const rows = snapshotPages(
+      this.snapshots,
+      asset.id,
+      {
+        from: query.start_date,
+        to: query.end_date,
+        source: query.source,
+        order: query.order ?? 'desc',
+      },
+      wholeRange ? Infinity : (query.limit ?? 100),
+    );
+    return {
+      filename: `${symbol}-history.csv`,
+      header: HISTORY_CSV_HEADER,
+      rows: mapRows(rows, (row) => {
+        const timestamp = new Date(row.timestamp);
+        return [
+          timestamp.toISOString(),
+          timestamp.getTime(),
+          row.price,
+          row.market_cap,
+          row.total_volume,
+          row.source,
+          row.is_anomaly,
+        ];
+      }),
     };
   }
 

@@ -22,6 +22,18 @@ export interface SnapshotRow {
   is_anomaly: boolean;
 }
 
+/** A snapshot with its position in the history's order, to read the next page after it. */
+export interface SnapshotPageRow extends SnapshotRow {
+  /** The timestamp as PostgreSQL prints it (microseconds included, which a Date would drop). */
+  position: string;
+}
+
+/** Where a page of history starts: after this snapshot (exclusive). */
+export interface SnapshotCursor {
+  position: string;
+  source: string;
+}
+
 export interface SnapshotQuery {
   from?: Date;
   to?: Date;
@@ -78,6 +90,36 @@ export class PriceSnapshotsRepository {
       params,
     );
     return { rows, total: Number(count[0].total) };
+  }
+
+  /**
+   * One page of an asset's history in the order findHistory uses (timestamp, then source),
+   * starting after `after`: keyset pagination along the primary key, so each page costs the
+   * same however deep into the range it is.
+   */
+  async findHistoryPage(
+    assetId: number,
+    query: SnapshotQuery & { after?: SnapshotCursor },
+  ): Promise<SnapshotPageRow[]> {
+    const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+    const beyond = query.order === 'asc' ? '>' : '<';
+    return this.dataSource.query<SnapshotPageRow[]>(
+      `SELECT "timestamp", "timestamp"::text AS position, source, price, market_cap, total_volume, is_anomaly
+       FROM price_snapshots
+       WHERE asset_id = $1 AND ($2::timestamptz IS NULL OR "timestamp" >= $2)
+         AND ($3::timestamptz IS NULL OR "timestamp" <= $3) AND ($4::varchar IS NULL OR source = $4)
+         AND ($6::timestamptz IS NULL OR "timestamp" ${beyond} $6 OR ("timestamp" = $6 AND source > $7))
+       ORDER BY "timestamp" ${direction}, source LIMIT $5`,
+      [
+        assetId,
+        query.from ?? null,
+        query.to ?? null,
+        query.source ?? null,
+        query.limit,
+        query.after?.position ?? null,
+        query.after?.source ?? null,
+      ],
+    );
   }
 
   /** Each asset's newest trusted price from `source` (to compare a new price with). */

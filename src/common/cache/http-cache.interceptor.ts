@@ -7,6 +7,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+import { CSV_ALTERNATIVE, RESPONSE_FORMATS, responseFormat } from '../http/csv';
 import { CACHE_SCOPE, type CacheScope } from './cache-scope.constants';
 import { CacheVersionsService } from './cache-versions.service';
 import {
@@ -28,6 +29,13 @@ function normalisedQuery(query: unknown): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
+}
+
+/** Whether a route with a CSV alternative is asked for CSV (by `format`, else by Accept). */
+function wantsCsv(request: FastifyRequest): boolean {
+  const { format } = (request.query ?? {}) as Record<string, unknown>;
+  const given = RESPONSE_FORMATS.find((known) => known === format);
+  return responseFormat(given, request.headers.accept) === 'csv';
 }
 
 /** Adds to Vary rather than replacing it (CORS may have put Origin there). */
@@ -61,6 +69,11 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!scope || request.method !== 'GET') return next.handle();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
+    if (this.reflector.get<boolean | undefined>(CSV_ALTERNATIVE, context.getHandler())) {
+      addVary(reply, 'Accept');
+      // Entries are JSON: a CSV export is streamed past the cache, never stored or served from it.
+      if (wantsCsv(request)) return next.handle();
+    }
     return from(this.respond(scope, request, reply, next));
   }
 

@@ -3,7 +3,18 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDate, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  IsDate,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { RESPONSE_FORMATS } from '../http/csv';
 import { DATE_RULE, toDate, toInteger, toNumber } from './query-transforms';
 
 type Doc = Omit<ApiPropertyOptions, 'type' | 'minimum' | 'maximum'>;
@@ -64,5 +75,19 @@ export function SourceParam(example: string, description?: string): PropertyDeco
     IsOptional(),
     IsString(),
     Matches(/^[a-z0-9_-]{1,32}$/, { message: `source must be a source name such as ${example}` }),
+  );
+}
+
+/** `format`: the representation of the answer, JSON or a streamed CSV file. */
+export function FormatParam(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      enum: RESPONSE_FORMATS,
+      description:
+        'json, or csv: a streamed text/csv file of the same rows. Without it, the Accept header ' +
+        'decides (CSV when it prefers text/csv), else JSON',
+    }),
+    IsOptional(),
+    IsIn(RESPONSE_FORMATS, { message: `format must be one of: ${RESPONSE_FORMATS.join(', ')}` }),
   );
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { IntegerParam, DateParam, SourceParam } from '../../common/dto/query-params';
+import type { ResponseFormat } from '../../common/http/csv';
+import { IntegerParam, DateParam, FormatParam, SourceParam } from '../../common/dto/query-params';
 
 export class HistoryQuery {
   @DateParam('start_date', { description: 'inclusive', example: '2026-11-01T00:00:00Z' })
@@ -9,7 +10,11 @@ export class HistoryQuery {
   @DateParam('end_date', { description: 'inclusive', example: '1795392000000' })
   end_date?: Date;
 
-  @IntegerParam(1, 1000, { default: 100 })
+  @IntegerParam(1, 1000, {
+    default: 100,
+    description:
+      'Snapshots to return. A CSV export with `start_date` and no `limit` covers the whole range',
+  })
   limit?: number;
 
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' })
@@ -19,6 +24,9 @@ export class HistoryQuery {
 
   @SourceParam('coingecko', 'Only snapshots from this source')
   source?: string;
+
+  @FormatParam()
+  format?: ResponseFormat;
 }
 
 export class HistoryPointDto {

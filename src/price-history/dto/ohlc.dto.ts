@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { TIMEFRAMES, type Timeframe } from '../timeframe';
-import { IntegerParam, DateParam, SourceParam } from '../../common/dto/query-params';
+import type { ResponseFormat } from '../../common/http/csv';
+import { IntegerParam, DateParam, FormatParam, SourceParam } from '../../common/dto/query-params';
 
 export const TIMEFRAME_RULE = `timeframe must be one of: ${TIMEFRAMES.join(', ')}`;
 
@@ -11,7 +12,11 @@ export class OhlcQuery {
   @IsIn(TIMEFRAMES, { message: TIMEFRAME_RULE })
   timeframe?: Timeframe;
 
-  @IntegerParam(1, 1000, { default: 100, description: 'Buckets to return' })
+  @IntegerParam(1, 1000, {
+    default: 100,
+    description:
+      'Buckets to return. A CSV export with `start` and no `limit` covers the whole range up to `end`',
+  })
   limit?: number;
 
   @DateParam('start', {
@@ -37,6 +42,9 @@ export class OhlcQuery {
     'Only this source’s candles (default: every source, one stored candle per bucket by precedence; docs/architecture.md)',
   )
   source?: string;
+
+  @FormatParam()
+  format?: ResponseFormat;
 }
 
 export class OhlcCandleDto {

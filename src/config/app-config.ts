@@ -90,7 +90,10 @@ export abstract class AppConfig {
     /** Live sources write a price snapshot per asset at most this often. */
     liveSnapshotIntervalMs: number;
     simulator: { enabled: boolean; symbols: string[]; tradesPerSecond: number };
-    coingecko: ProviderEndpoint;
+    coingecko: ProviderEndpoint & {
+      /** Daily market charts of listed coins Binance does not track. */
+      history: { coins: number; days: number; callsPerMinute: number };
+    };
     coinmarketcap: ProviderEndpoint;
     coinpaprika: ProviderEndpoint;
     binance: ProviderEndpoint & {
@@ -225,7 +228,15 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
         symbols: parseSymbols(env.SIMULATOR_SYMBOLS),
         tradesPerSecond: env.SIMULATOR_TRADES_PER_SECOND,
       },
-      coingecko: { baseUrl: env.COINGECKO_BASE_URL, apiKey: env.COINGECKO_API_KEY },
+      coingecko: {
+        baseUrl: env.COINGECKO_BASE_URL,
+        apiKey: env.COINGECKO_API_KEY,
+        history: {
+          coins: env.COINGECKO_HISTORY_COINS,
+          days: env.COINGECKO_HISTORY_DAYS,
+          callsPerMinute: env.COINGECKO_HISTORY_CALLS_PER_MINUTE,
+        },
+      },
       coinmarketcap: { baseUrl: env.COINMARKETCAP_BASE_URL, apiKey: env.COINMARKETCAP_API_KEY },
       coinpaprika: { baseUrl: env.COINPAPRIKA_BASE_URL },
       binance: {

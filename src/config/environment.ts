@@ -247,6 +247,21 @@ export class Environment {
   @MinLength(1)
   HISTORY_BUNDLE_DIR = './data/history';
 
+  /**
+   * Daily CoinGecko market charts (price, market cap, volume) of the best-ranked listed coins
+   * Binance does not track: how many coins (0: none), how far back (365 is the free tier's
+   * reach; more with a paid key), and how many chart calls a minute (within the free tier's
+   * call budget, shared with the listing).
+   */
+  @IntegerVar(0, 1_000)
+  COINGECKO_HISTORY_COINS = 50;
+
+  @IntegerVar(1, 36_500)
+  COINGECKO_HISTORY_DAYS = 365;
+
+  @IntegerVar(1, 100)
+  COINGECKO_HISTORY_CALLS_PER_MINUTE = 5;
+
   /** Base assets whose `<SYMBOL>USDT` pairs Binance serves: ticker, klines, live stream. */
   @SymbolListVar()
   BINANCE_SYMBOLS =

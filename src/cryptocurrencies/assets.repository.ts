@@ -275,6 +275,19 @@ export class AssetsRepository {
     );
   }
 
+  /** Assets with a CoinGecko id, best ranked first, but those named. */
+  async findCoinGeckoIds(
+    except: readonly string[],
+    limit: number,
+  ): Promise<{ id: number; symbol: string; coingeckoId: string }[]> {
+    return this.dataSource.query(
+      `SELECT id, symbol, coingecko_id AS "coingeckoId" FROM assets
+       WHERE coingecko_id IS NOT NULL AND is_active AND symbol <> ALL($1::varchar[])
+       ORDER BY market_cap_rank NULLS LAST, symbol LIMIT $2`,
+      [except, limit],
+    );
+  }
+
   private filtered(filter: AssetFilter) {
     const query = this.assets.createQueryBuilder('a').where('a.isActive = true');
     if (filter.search) {

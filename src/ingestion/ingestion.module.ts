@@ -9,6 +9,7 @@ import { RawPayloadEntity } from './entities/raw-payload.entity';
 import { CandleImportService } from './history/candle-import.service';
 import { BundledHistoryService } from './history/bundled-history.service';
 import { KlineHistoryService } from './history/kline-history.service';
+import { CoinGeckoHistoryService } from './history/coingecko-history.service';
 import { IngestionJobsService } from './ingestion-jobs.service';
 import { IngestionScheduler } from './ingestion.scheduler';
 import { IngestionController } from './ingestion.controller';
@@ -64,6 +65,7 @@ import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/mark
     CandleImportService,
     BundledHistoryService,
     KlineHistoryService,
+    CoinGeckoHistoryService,
   ],
   exports: [IngestionService, IngestionRepository, IngestionScheduler],
 })

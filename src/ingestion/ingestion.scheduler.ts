@@ -11,6 +11,7 @@ import { IngestionJobsService } from './ingestion-jobs.service';
 import { IngestionRepository } from './ingestion.repository';
 import { IngestionService } from './ingestion.service';
 import { KlineHistoryService } from './history/kline-history.service';
+import { CoinGeckoHistoryService } from './history/coingecko-history.service';
 import { KLINES_LOCK } from './live/binance-stream.service';
 import { KLINES_JOB, KlineSyncService } from './live/kline-sync.service';
 
@@ -38,6 +39,7 @@ export class IngestionScheduler implements OnApplicationBootstrap, BeforeApplica
     private readonly locks: AdvisoryLockService,
     private readonly klines: KlineSyncService,
     private readonly klineHistory: KlineHistoryService,
+    private readonly coingeckoHistory: CoinGeckoHistoryService,
   ) {}
 
   /**
@@ -111,6 +113,20 @@ export class IngestionScheduler implements OnApplicationBootstrap, BeforeApplica
       );
     } catch (error) {
       this.logger.warn(`kline history not run: ${String(error)}`);
+    }
+  }
+
+  /** Fifty seconds into every minute: a few CoinGecko daily market charts (no run when none is due). */
+  @Cron('50 * * * * *', { name: 'ingestion:coingecko-history' })
+  async syncCoinGeckoHistory(): Promise<void> {
+    if (!this.config.ingestion.schedule || !this.config.ingestion.providers.includes('coingecko'))
+      return;
+    try {
+      await this.locks.withLock('ingestion:coingecko-history', () =>
+        this.coingeckoHistory.runSlice('schedule'),
+      );
+    } catch (error) {
+      this.logger.warn(`CoinGecko history not run: ${String(error)}`);
     }
   }
 

@@ -32,11 +32,38 @@ export class CoinGeckoProvider extends HttpListingProvider {
     super(config, 'CoinGecko', REQUESTS_PER_MINUTE);
   }
 
-  override async fetch(signal: AbortSignal, limit = DEFAULT_LIMIT): Promise<FetchedPayload> {
+  /** COINGECKO_API_KEY as the demo or pro key header, as the base URL asks for. */
+  private headers(): Record<string, string> {
     const { baseUrl, apiKey } = this.config.ingestion.coingecko;
-    const headers: Record<string, string> = {};
-    if (apiKey)
-      headers[baseUrl.includes('pro-api') ? 'x-cg-pro-api-key' : 'x-cg-demo-api-key'] = apiKey;
+    if (!apiKey) return {};
+    return { [baseUrl.includes('pro-api') ? 'x-cg-pro-api-key' : 'x-cg-demo-api-key']: apiKey };
+  }
+
+  /**
+   * `/coins/{id}/market_chart` in USD over the last `days` days, one point a day
+   * (`interval=daily`): `{prices, market_caps, total_volumes}` as `[ms, value]` pairs. Shares
+   * the provider's call budget with the listing.
+   */
+  async fetchMarketChart(
+    id: string,
+    days: number,
+    signal: AbortSignal,
+  ): Promise<{ body: unknown; text: string }> {
+    const { baseUrl } = this.config.ingestion.coingecko;
+    const url = new URL(
+      `${baseUrl.replace(/\/$/, '')}/coins/${encodeURIComponent(id)}/market_chart`,
+    );
+    url.search = new URLSearchParams({
+      vs_currency: 'usd',
+      days: String(days),
+      interval: 'daily',
+    }).toString();
+    return this.http.getJsonText(url, this.headers(), signal);
+  }
+
+  override async fetch(signal: AbortSignal, limit = DEFAULT_LIMIT): Promise<FetchedPayload> {
+    const { baseUrl } = this.config.ingestion.coingecko;
+    const headers = this.headers();
     const coins: unknown[] = [];
     const pages: string[] = [];
     for (let page = 1; coins.length < limit; page++) {

@@ -20,6 +20,7 @@ import { answerClientError, answerRouterError } from './common/http/transport-er
 import { RequestLogController } from './common/logging/request-log';
 import { rootLogger } from './common/logging/root-logger';
 import type { AppConfig } from './config/app-config';
+import { registerFileBodies } from './common/http/file-bodies';
 import { MetricsService } from './metrics/metrics.service';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 
@@ -68,6 +69,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const fastify = app.getHttpAdapter().getInstance();
   // Bodies are JSON: anything else (text/plain included) is 415, not a string handed to a DTO.
   fastify.removeContentTypeParser('text/plain');
+  // … but for the routes that import files (CSV, gzip), under their own size limit.
+  registerFileBodies(fastify, config.http.importBodyLimitBytes);
   const metrics = app.get(MetricsService);
   // Every route registered from here on (Swagger, then the controllers at init).
   const routes = new RouteMethods();

@@ -33,6 +33,8 @@ export abstract class AppConfig {
     host: string;
     port: number;
     bodyLimitBytes: number;
+    /** Of a file uploaded to an import route. */
+    importBodyLimitBytes: number;
     trustProxy: boolean;
     /** `'*'` allows any origin (development only); otherwise the exact list. */
     corsOrigins: '*' | string[];
@@ -179,6 +181,7 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
       host: env.HOST,
       port: env.PORT,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      importBodyLimitBytes: env.IMPORT_BODY_LIMIT_BYTES,
       trustProxy: env.TRUST_PROXY,
       corsOrigins: !corsList || corsList.includes('*') ? '*' : corsList,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

@@ -160,6 +160,10 @@ export class Environment {
   @IntegerVar(1_024, 10 * 1024 * 1024)
   BODY_LIMIT_BYTES = 100 * 1024;
 
+  /** Largest file an admin may upload to POST /api/v1/cryptocurrencies/sync/candles. */
+  @IntegerVar(1_024, 1024 * 1024 * 1024)
+  IMPORT_BODY_LIMIT_BYTES = 50 * 1024 * 1024;
+
   @IntegerVar(100, 120_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 

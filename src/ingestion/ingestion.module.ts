@@ -6,6 +6,7 @@ import { PriceHistoryModule } from '../price-history/price-history.module';
 import { EtlCheckpointEntity } from './entities/etl-checkpoint.entity';
 import { IngestionRunEntity } from './entities/ingestion-run.entity';
 import { RawPayloadEntity } from './entities/raw-payload.entity';
+import { CandleImportController } from './history/candle-import.controller';
 import { CandleImportService } from './history/candle-import.service';
 import { BundledHistoryService } from './history/bundled-history.service';
 import { KlineHistoryService } from './history/kline-history.service';
@@ -35,7 +36,7 @@ import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/mark
     CryptocurrenciesModule,
     PriceHistoryModule,
   ],
-  controllers: [IngestionController, SyncController],
+  controllers: [IngestionController, SyncController, CandleImportController],
   providers: [
     CsvProvider,
     CoinGeckoProvider,

@@ -16,6 +16,7 @@ import { HistoryDto, HistoryQuery } from './dto/history.dto';
 import { IndicatorsDto, IndicatorsQuery } from './dto/indicators.dto';
 import { LatestPriceDto } from './dto/latest-price.dto';
 import { OhlcDto, OhlcQuery } from './dto/ohlc.dto';
+import { IndicatorsService } from './indicators.service';
 import { OhlcService } from './ohlc.service';
 import { PriceHistoryService } from './price-history.service';
 
@@ -28,6 +29,7 @@ export class PriceHistoryController {
   constructor(
     private readonly priceHistory: PriceHistoryService,
     private readonly ohlcService: OhlcService,
+    private readonly indicatorsService: IndicatorsService,
   ) {}
 
   @Get('history')
@@ -93,6 +95,6 @@ export class PriceHistoryController {
     @Param('symbol', ParseSymbolPipe) symbol: string,
     @Query() query: IndicatorsQuery,
   ): Promise<IndicatorsDto> {
-    return this.ohlcService.indicators(symbol, query);
+    return this.indicatorsService.indicators(symbol, query);
   }
 }

@@ -8,6 +8,7 @@ import { CandleEntity } from './entities/candle.entity';
 import { PriceSnapshotEntity } from './entities/price-snapshot.entity';
 import { LatestPriceStore } from './latest-price.store';
 import { MarketDataPublisher } from './market-data.publisher';
+import { IndicatorsService } from './indicators.service';
 import { OhlcService } from './ohlc.service';
 import { PriceBus } from './price-bus';
 import { PriceHistoryController } from './price-history.controller';
@@ -23,6 +24,7 @@ import { PriceSnapshotsRepository } from './price-snapshots.repository';
   providers: [
     PriceHistoryService,
     OhlcService,
+    IndicatorsService,
     CandlesRepository,
     PriceSnapshotsRepository,
     LatestPriceStore,

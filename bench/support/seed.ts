@@ -12,6 +12,7 @@ import { CandleEntity } from '../../src/price-history/entities/candle.entity';
 import { PriceSnapshotEntity } from '../../src/price-history/entities/price-snapshot.entity';
 import { LatestPriceStore } from '../../src/price-history/latest-price.store';
 import { RedisKeys } from '../../src/redis/redis-keys';
+import { TimePartitions } from '../../src/database/time-partitions';
 
 export interface Seeder {
   config: AppConfig;
@@ -50,7 +51,7 @@ export async function openSeeder(
     config,
     dataSource,
     assets: new AssetsRepository(dataSource.getRepository(AssetEntity), dataSource),
-    candles: new CandlesRepository(dataSource),
+    candles: new CandlesRepository(dataSource, new TimePartitions(dataSource)),
     latestPrices: new LatestPriceStore(redis, keys),
     redis,
     keys,

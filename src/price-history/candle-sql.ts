@@ -53,6 +53,10 @@ const COUNT_WRITTEN = `
   )
   SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM written`;
 
+/**
+ * `candles` is partitioned (migration 1797000000000), where RETURNING cannot read `xmax`:
+ * a written row is new when the statement's snapshot, taken before the insert, lacks it.
+ */
 export const UPSERT_CANDLES_SQL = `
   WITH written AS (
     INSERT INTO candles (asset_id, open_time, source, open, high, low, close, volume, quote_volume, trade_count, vwap, is_closed)
@@ -63,7 +67,13 @@ export const UPSERT_CANDLES_SQL = `
       volume = EXCLUDED.volume, quote_volume = EXCLUDED.quote_volume, trade_count = EXCLUDED.trade_count,
       vwap = EXCLUDED.vwap, is_closed = EXCLUDED.is_closed
     ${CHANGED_ONLY('candles', 'vwap')}
-    ${COUNT_WRITTEN}`;
+    RETURNING asset_id, open_time, source
+  )
+  SELECT count(*) FILTER (WHERE fresh) AS created, count(*) FILTER (WHERE NOT fresh) AS updated
+  FROM (SELECT NOT EXISTS (SELECT 1 FROM candles c
+                           WHERE (c.asset_id, c.open_time, c.source) = (w.asset_id, w.open_time, w.source))
+               AS fresh
+        FROM written w) AS rows`;
 
 /**
  * Hourly or daily candles as a source delivered them ($12: '1h' or '1d', $13: the width in

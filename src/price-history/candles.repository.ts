@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { TimePartitions } from '../database/time-partitions';
 import { pgBooleans, pgDecimals, pgEpochMillis, pgNumbers, pgTexts } from '../database/pg-arrays';
 import {
   ROLLUP_1D_SQL,
@@ -50,7 +51,10 @@ const DAY_MS = 86_400_000;
 
 @Injectable()
 export class CandlesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly partitions: TimePartitions,
+  ) {}
 
   /**
    * Upserts 1-minute candles (one statement, whatever the row count) and refreshes the
@@ -64,6 +68,11 @@ export class CandlesRepository {
     if (rows.length === 0) return { created: 0, updated: 0 };
     const assetIds = [...new Set(rows.map((r) => r.assetId))];
     const run = async (m: EntityManager) => {
+      await this.partitions.ensure(
+        'candles',
+        rows.map((r) => r.openTime),
+        m,
+      );
       await this.lockAssets(assetIds, m);
       const [counts] = await m.query<{ created: string; updated: string }[]>(
         UPSERT_CANDLES_SQL,

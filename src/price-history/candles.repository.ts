@@ -3,6 +3,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { TimePartitions } from '../database/time-partitions';
 import { pgBooleans, pgDecimals, pgEpochMillis, pgNumbers, pgTexts } from '../database/pg-arrays';
 import {
+  ANY_CANDLE_IN_SPAN_SQL,
+  INSERT_NEW_CANDLES_SQL,
   ROLLUP_1D_SQL,
   ROLLUP_1H_SQL,
   UPSERT_CANDLES_SQL,
@@ -74,11 +76,16 @@ export class CandlesRepository {
         m,
       );
       await this.lockAssets(assetIds, m);
+      const { first, last } = timeSpan(rows);
+      const [{ found }] = await m.query<{ found: boolean }[]>(ANY_CANDLE_IN_SPAN_SQL, [
+        assetIds,
+        new Date(first),
+        new Date(last),
+      ]);
       const [counts] = await m.query<{ created: string; updated: string }[]>(
-        UPSERT_CANDLES_SQL,
+        found ? UPSERT_CANDLES_SQL : INSERT_NEW_CANDLES_SQL,
         candleParams(rows),
       );
-      const { first, last } = timeSpan(rows);
       await this.refreshRollups(assetIds, new Date(first), new Date(last + 1), m);
       return { created: Number(counts.created), updated: Number(counts.updated) };
     };

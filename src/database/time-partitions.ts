@@ -68,30 +68,35 @@ export class TimePartitions {
 
   /**
    * Removes the rows older than `before`: partitions wholly before it are detached and
-   * dropped (their rows counted first), the one that straddles it loses those rows by
-   * DELETE. Returns the rows removed.
+   * dropped (their rows counted first, for the report), the one that straddles it loses
+   * those rows by DELETE. Returns the rows removed.
+   *
+   * Each partition goes in a transaction of its own: its rows are counted under a SHARE lock
+   * on the partition alone (no writes to it, reads go on), and the table's exclusive lock,
+   * which DETACH takes, is held only for the DETACH and DROP. The boundary DELETE takes row
+   * locks only.
    */
   async dropBefore(table: PartitionedTable, before: Date): Promise<number> {
-    const column = PARTITIONED[table];
-    return this.dataSource.transaction(async (manager) => {
-      const old = (await this.list(table, manager)).filter(
-        (name) => nextMonth(partitionMonth(name)) <= before.getTime(),
-      );
-      let removed = 0;
-      for (const name of old) {
+    const old = (await this.list(table)).filter(
+      (name) => nextMonth(partitionMonth(name)) <= before.getTime(),
+    );
+    let removed = 0;
+    for (const name of old) {
+      removed += await this.dataSource.transaction(async (manager) => {
+        await manager.query(`LOCK TABLE "${name}" IN SHARE MODE`);
         const [{ n }] = await manager.query<{ n: string }[]>(`SELECT count(*) AS n FROM "${name}"`);
-        removed += Number(n);
         await manager.query(`ALTER TABLE ${table} DETACH PARTITION "${name}"`);
         await manager.query(`DROP TABLE "${name}"`);
-        this.knownOf(table).delete(partitionMonth(name));
-      }
-      const [{ n }] = await manager.query<{ n: string }[]>(
-        `WITH d AS (DELETE FROM ${table} WHERE ${column} < $1 RETURNING 1)
-         SELECT count(*) AS n FROM d`,
-        [before],
-      );
-      return removed + Number(n);
-    });
+        return Number(n);
+      });
+      this.knownOf(table).delete(partitionMonth(name));
+    }
+    const [{ n }] = await this.dataSource.query<{ n: string }[]>(
+      `WITH d AS (DELETE FROM ${table} WHERE ${PARTITIONED[table]} < $1 RETURNING 1)
+       SELECT count(*) AS n FROM d`,
+      [before],
+    );
+    return removed + Number(n);
   }
 
   /** The partitions of a table, oldest first. */

@@ -12,6 +12,7 @@ import { ApiKeyExpiryAndRevocation1796700000000 } from './1796700000000-ApiKeyEx
 import { RawPayloadsAsReceivedText1796800000000 } from './1796800000000-RawPayloadsAsReceivedText';
 import { IdempotencyLease1796860000000 } from './1796860000000-IdempotencyLease';
 import { CandleOrigins1796900000000 } from './1796900000000-CandleOrigins';
+import { PartitionByMonth1797000000000 } from './1797000000000-PartitionByMonth';
 
 export const MIGRATIONS = [
   CreateApiKeys1795329449997,
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   RawPayloadsAsReceivedText1796800000000,
   IdempotencyLease1796860000000,
   CandleOrigins1796900000000,
+  PartitionByMonth1797000000000,
 ];

@@ -12,6 +12,7 @@ import { CandleEntity } from '../../src/price-history/entities/candle.entity';
 import { PriceSnapshotEntity } from '../../src/price-history/entities/price-snapshot.entity';
 import { LatestPriceStore } from '../../src/price-history/latest-price.store';
 import { RedisKeys } from '../../src/redis/redis-keys';
+import { TimePartitions } from '../../src/database/time-partitions';
 
 export interface Seeder {
   config: AppConfig;
@@ -50,7 +51,7 @@ export async function openSeeder(
     config,
     dataSource,
     assets: new AssetsRepository(dataSource.getRepository(AssetEntity), dataSource),
-    candles: new CandlesRepository(dataSource),
+    candles: new CandlesRepository(dataSource, new TimePartitions(dataSource)),
     latestPrices: new LatestPriceStore(redis, keys),
     redis,
     keys,
@@ -77,17 +78,21 @@ export function syntheticAssets(count: number): AssetUpsert[] {
   }));
 }
 
-/** A random walk of 1-minute candles ending at the last whole minute before `end`. */
 /** Exchange-like precision: prices and sizes with at most 8 decimals. */
 const round8 = (value: number) => Math.round(value * 1e8) / 1e8;
 
+/**
+ * A random walk of `minutes` candles `width` ms wide (1-minute by default) ending at the
+ * last whole width before `end`.
+ */
 export function* minuteCandles(
   assetId: number,
   minutes: number,
   end: number,
   batch: number,
+  width = 60_000,
 ): Generator<CandleWrite[]> {
-  const last = Math.floor(end / 60_000) * 60_000 - 60_000;
+  const last = Math.floor(end / width) * width - width;
   let price = 50_000 + assetId * 10;
   let rows: CandleWrite[] = [];
   for (let i = minutes - 1; i >= 0; i--) {
@@ -95,7 +100,7 @@ export function* minuteCandles(
     price = Math.max(1, price * (1 + (Math.random() - 0.5) * 0.002));
     rows.push({
       assetId,
-      openTime: new Date(last - i * 60_000),
+      openTime: new Date(last - i * width),
       source: 'binance',
       open: round8(open),
       high: round8(Math.max(open, price) * 1.0005),

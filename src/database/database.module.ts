@@ -6,6 +6,7 @@ import { AdvisoryLockService } from './advisory-lock.service';
 import { buildDataSourceOptions } from './data-source-options';
 import { DatabaseServer } from './database-server';
 import { runPendingMigrations } from './migrate';
+import { TimePartitions } from './time-partitions';
 
 const SCHEMA_MIGRATED = Symbol('SCHEMA_MIGRATED');
 
@@ -38,6 +39,7 @@ class DatabaseServerModule {}
   ],
   providers: [
     AdvisoryLockService,
+    TimePartitions,
     {
       // Resolved before any lifecycle hook or request runs, so nothing sees an old schema.
       provide: SCHEMA_MIGRATED,
@@ -46,7 +48,7 @@ class DatabaseServerModule {}
         runPendingMigrations(dataSource, server.isEmbedded),
     },
   ],
-  exports: [AdvisoryLockService, DatabaseServerModule],
+  exports: [AdvisoryLockService, TimePartitions, DatabaseServerModule],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(

@@ -6,6 +6,7 @@ import { gzip } from 'node:zlib';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { asynchronousCommit } from '../database/asynchronous-commit';
 import { isDatabaseUnavailable, isJsonbRefusal } from '../database/database-errors';
+import { TimePartitions } from '../database/time-partitions';
 import { EtlCheckpointEntity } from './entities/etl-checkpoint.entity';
 import { printable, printableJson } from './providers/record-checks';
 import {
@@ -46,6 +47,7 @@ export class IngestionRepository implements BeforeApplicationShutdown {
   constructor(
     @InjectRepository(IngestionRunEntity) private readonly runs: Repository<IngestionRunEntity>,
     private readonly dataSource: DataSource,
+    private readonly partitions: TimePartitions,
   ) {}
 
   startRun(
@@ -155,20 +157,14 @@ export class IngestionRepository implements BeforeApplicationShutdown {
     return new Map(rows.map((r) => [r.source, new Date(r.at)]));
   }
 
-  /** Retention: snapshots and 1-minute candles older than `before`. */
+  /**
+   * Retention: snapshots and 1-minute candles older than `before` (their old monthly
+   * partitions dropped whole, the boundary month's old rows deleted); returns rows removed.
+   */
   async deleteHistoryBefore(before: Date): Promise<{ snapshots: number; candles: number }> {
-    const count = async (sql: string) =>
-      Number(
-        (
-          await this.dataSource.query<{ n: string }[]>(
-            `WITH d AS (${sql} RETURNING 1) SELECT count(*) AS n FROM d`,
-            [before],
-          )
-        )[0].n,
-      );
     return {
-      snapshots: await count('DELETE FROM price_snapshots WHERE "timestamp" < $1'),
-      candles: await count('DELETE FROM candles WHERE open_time < $1'),
+      snapshots: await this.partitions.dropBefore('price_snapshots', before),
+      candles: await this.partitions.dropBefore('candles', before),
     };
   }
 

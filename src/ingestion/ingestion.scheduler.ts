@@ -7,6 +7,7 @@ import {
 import { Cron } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { AdvisoryLockService } from '../database/advisory-lock.service';
+import { TimePartitions } from '../database/time-partitions';
 import { IngestionJobsService } from './ingestion-jobs.service';
 import { IngestionRepository } from './ingestion.repository';
 import { IngestionService } from './ingestion.service';
@@ -40,6 +41,7 @@ export class IngestionScheduler implements OnApplicationBootstrap, BeforeApplica
     private readonly klines: KlineSyncService,
     private readonly klineHistory: KlineHistoryService,
     private readonly coingeckoHistory: CoinGeckoHistoryService,
+    private readonly partitions: TimePartitions,
   ) {}
 
   /**
@@ -130,16 +132,23 @@ export class IngestionScheduler implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
+  /**
+   * Daily storage upkeep: retention (old monthly partitions dropped, the boundary month's
+   * old rows deleted), then the partitions of this month and the next ones created ahead,
+   * so live writes never have to create one.
+   */
   @Cron('0 30 3 * * *', { name: 'ingestion:retention' })
   async retention(): Promise<void> {
     if (!this.config.ingestion.schedule) return;
     const before = new Date(Date.now() - this.config.ingestion.retentionDays * DAY);
-    const outcome = await this.locks.withLock('ingestion:retention', () =>
-      this.runs.deleteHistoryBefore(before),
-    );
+    const outcome = await this.locks.withLock('ingestion:retention', async () => ({
+      ...(await this.runs.deleteHistoryBefore(before)),
+      partitions: await this.partitions.createAhead(),
+    }));
     if (outcome.acquired) {
+      const { snapshots, candles, partitions } = outcome.result;
       this.logger.log(
-        `retention: deleted ${outcome.result.snapshots} snapshots and ${outcome.result.candles} candles`,
+        `retention: deleted ${snapshots} snapshots and ${candles} candles; ${partitions} partitions created ahead`,
       );
     }
   }

@@ -53,8 +53,7 @@ const COUNT_WRITTEN = `
   )
   SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM written`;
 
-export const UPSERT_CANDLES_SQL = `
-  WITH written AS (
+const UPSERT_CANDLES = `
     INSERT INTO candles (asset_id, open_time, source, open, high, low, close, volume, quote_volume, trade_count, vwap, is_closed)
     SELECT a, to_timestamp(t / 1000.0), s, o, h, l, c, v, qv, tc, qv / NULLIF(v, 0), ic
     ${UNNEST_CANDLES}
@@ -62,8 +61,37 @@ export const UPSERT_CANDLES_SQL = `
       open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
       volume = EXCLUDED.volume, quote_volume = EXCLUDED.quote_volume, trade_count = EXCLUDED.trade_count,
       vwap = EXCLUDED.vwap, is_closed = EXCLUDED.is_closed
-    ${CHANGED_ONLY('candles', 'vwap')}
-    ${COUNT_WRITTEN}`;
+    ${CHANGED_ONLY('candles', 'vwap')}`;
+
+/**
+ * `candles` is partitioned (migration 1797000000000), where RETURNING cannot read `xmax`:
+ * a written row is new when the statement's snapshot, taken before the insert, lacks it
+ * (an index lookup per written row).
+ */
+export const UPSERT_CANDLES_SQL = `
+  WITH written AS (${UPSERT_CANDLES}
+    RETURNING asset_id, open_time, source
+  )
+  SELECT count(*) FILTER (WHERE fresh) AS created, count(*) FILTER (WHERE NOT fresh) AS updated
+  FROM (SELECT NOT EXISTS (SELECT 1 FROM candles c
+                           WHERE (c.asset_id, c.open_time, c.source) = (w.asset_id, w.open_time, w.source))
+               AS fresh
+        FROM written w) AS rows`;
+
+/**
+ * The same upsert when no candle of the batch's assets lies in its time span (imports and
+ * backfills of new history): every written row is new, and the lookups are saved.
+ */
+export const INSERT_NEW_CANDLES_SQL = `
+  WITH written AS (${UPSERT_CANDLES}
+    RETURNING 1
+  )
+  SELECT count(*) AS created, 0 AS updated FROM written`;
+
+/** $1 asset ids, $2/$3 the batch's first and last open time. */
+export const ANY_CANDLE_IN_SPAN_SQL = `
+  SELECT EXISTS (SELECT 1 FROM candles WHERE asset_id = ANY ($1::integer[])
+                   AND open_time BETWEEN $2 AND $3) AS found`;
 
 /**
  * Hourly or daily candles as a source delivered them ($12: '1h' or '1d', $13: the width in

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { TimePartitions } from '../database/time-partitions';
 import { pgBooleans, pgDecimals, pgEpochMillis, pgNumbers, pgTexts } from '../database/pg-arrays';
 import {
+  ANY_CANDLE_IN_SPAN_SQL,
+  INSERT_NEW_CANDLES_SQL,
   ROLLUP_1D_SQL,
   ROLLUP_1H_SQL,
   UPSERT_CANDLES_SQL,
@@ -50,7 +53,10 @@ const DAY_MS = 86_400_000;
 
 @Injectable()
 export class CandlesRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly partitions: TimePartitions,
+  ) {}
 
   /**
    * Upserts 1-minute candles (one statement, whatever the row count) and refreshes the
@@ -64,12 +70,22 @@ export class CandlesRepository {
     if (rows.length === 0) return { created: 0, updated: 0 };
     const assetIds = [...new Set(rows.map((r) => r.assetId))];
     const run = async (m: EntityManager) => {
+      await this.partitions.ensure(
+        'candles',
+        rows.map((r) => r.openTime),
+        m,
+      );
       await this.lockAssets(assetIds, m);
+      const { first, last } = timeSpan(rows);
+      const [{ found }] = await m.query<{ found: boolean }[]>(ANY_CANDLE_IN_SPAN_SQL, [
+        assetIds,
+        new Date(first),
+        new Date(last),
+      ]);
       const [counts] = await m.query<{ created: string; updated: string }[]>(
-        UPSERT_CANDLES_SQL,
+        found ? UPSERT_CANDLES_SQL : INSERT_NEW_CANDLES_SQL,
         candleParams(rows),
       );
-      const { first, last } = timeSpan(rows);
       await this.refreshRollups(assetIds, new Date(first), new Date(last + 1), m);
       return { created: Number(counts.created), updated: Number(counts.updated) };
     };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { TimePartitions } from '../database/time-partitions';
 import { pgEpochMillis, pgNumbers, pgTexts } from '../database/pg-arrays';
 
 export interface SnapshotWrite {
@@ -44,7 +45,10 @@ export interface SnapshotQuery {
 
 @Injectable()
 export class PriceSnapshotsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly partitions: TimePartitions,
+  ) {}
 
   /** Inserts snapshots in one statement; a snapshot already stored is left as it is. */
   async insert(
@@ -52,6 +56,11 @@ export class PriceSnapshotsRepository {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<number> {
     if (rows.length === 0) return 0;
+    await this.partitions.ensure(
+      'price_snapshots',
+      rows.map((r) => r.timestamp),
+      manager,
+    );
     const inserted = await manager.query<unknown[]>(
       `INSERT INTO price_snapshots (asset_id, "timestamp", source, price, market_cap, total_volume, is_anomaly, anomaly_reason)
        SELECT a, to_timestamp(t / 1000.0), s, p, mc, tv, r IS NOT NULL, r

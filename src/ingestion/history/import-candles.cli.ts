@@ -10,6 +10,7 @@ import { AssetEntity } from '../../cryptocurrencies/entities/asset.entity';
 import { AssetsRepository } from '../../cryptocurrencies/assets.repository';
 import { runCli, withCliDataSource } from '../../database/cli-data-source';
 import { runPendingMigrations } from '../../database/migrate';
+import { TimePartitions } from '../../database/time-partitions';
 import { CandlesRepository } from '../../price-history/candles.repository';
 import { IngestionRunEntity } from '../entities/ingestion-run.entity';
 import { IngestionRepository } from '../ingestion.repository';
@@ -51,10 +52,15 @@ async function main(): Promise<void> {
 
   await withCliDataSource(async (dataSource, server) => {
     await runPendingMigrations(dataSource, server.isEmbedded);
-    const runs = new IngestionRepository(dataSource.getRepository(IngestionRunEntity), dataSource);
+    const partitions = new TimePartitions(dataSource);
+    const runs = new IngestionRepository(
+      dataSource.getRepository(IngestionRunEntity),
+      dataSource,
+      partitions,
+    );
     const importer = new CandleImporter(
       dataSource,
-      new CandlesRepository(dataSource),
+      new CandlesRepository(dataSource, partitions),
       new AssetsRepository(dataSource.getRepository(AssetEntity), dataSource),
       runs,
     );

@@ -23,6 +23,8 @@ import { minuteCandles, openSeeder, syntheticAssets, type Seeder } from './suppo
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 250);
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 2);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30);
+/** BENCH_KEEP=1: keep the seeded database (and skip retention) to profile reads against it. */
+const KEEP = process.env.BENCH_KEEP === '1';
 const BATCH = 50_000;
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -153,6 +155,11 @@ async function main(): Promise<void> {
     }
     await service.stop();
 
+    if (KEEP) {
+      console.log(table([`uncached OHLC over HTTP (${REQUESTS} requests)`, 'candles', 'ms median', 'ms p95', 'target'], http));
+      console.log(`kept ${database.url}`);
+      return;
+    }
     const partitions = new TimePartitions(seeder.dataSource);
     const retention = new IngestionRepository(
       seeder.dataSource.getRepository(IngestionRunEntity),
@@ -215,7 +222,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await seeder.close();
-    await database.drop();
+    if (!KEEP) await database.drop();
   }
 }
 

@@ -10,6 +10,9 @@ export type PartitionedTable = keyof typeof PARTITIONED;
 /** How many months after the current one the daily job creates. */
 const MONTHS_AHEAD = 2;
 
+/** Partitions estimated under this many rows are counted exactly before they are dropped. */
+export const EXACT_COUNT_UP_TO = 100_000;
+
 @Injectable()
 export class TimePartitions {
   /**
@@ -68,26 +71,41 @@ export class TimePartitions {
 
   /**
    * Removes the rows older than `before`: partitions wholly before it are detached and
-   * dropped (their rows counted first, for the report), the one that straddles it loses
-   * those rows by DELETE. Returns the rows removed.
+   * dropped, the one that straddles it loses those rows by DELETE. Returns the rows removed:
+   * exact for the boundary month and for partitions under EXACT_COUNT_UP_TO rows; a larger
+   * partition's count is the planner's estimate (pg_class.reltuples, kept by autovacuum),
+   * since counting millions of rows exactly would take longer than dropping them.
    *
-   * Each partition goes in a transaction of its own: its rows are counted under a SHARE lock
-   * on the partition alone (no writes to it, reads go on), and the table's exclusive lock,
+   * Each partition goes in a transaction of its own. A small one is counted under a SHARE
+   * lock on the partition alone (no writes to it, reads go on); the table's exclusive lock,
    * which DETACH takes, is held only for the DETACH and DROP. The boundary DELETE takes row
    * locks only.
    */
-  async dropBefore(table: PartitionedTable, before: Date): Promise<number> {
+  async dropBefore(
+    table: PartitionedTable,
+    before: Date,
+    exactCountUpTo = EXACT_COUNT_UP_TO,
+  ): Promise<number> {
     const old = (await this.list(table)).filter(
       (name) => nextMonth(partitionMonth(name)) <= before.getTime(),
     );
     let removed = 0;
     for (const name of old) {
       removed += await this.dataSource.transaction(async (manager) => {
-        await manager.query(`LOCK TABLE "${name}" IN SHARE MODE`);
-        const [{ n }] = await manager.query<{ n: string }[]>(`SELECT count(*) AS n FROM "${name}"`);
+        const [{ estimate }] = await manager.query<{ estimate: number }[]>(
+          `SELECT reltuples AS estimate FROM pg_class WHERE oid = $1::regclass`,
+          [name],
+        );
+        // -1: never analysed, so unknown; counted.
+        let rows = Math.round(Number(estimate));
+        if (rows < exactCountUpTo) {
+          await manager.query(`LOCK TABLE "${name}" IN SHARE MODE`);
+          const [{ n }] = await manager.query<{ n: string }[]>(`SELECT count(*) AS n FROM "${name}"`);
+          rows = Number(n);
+        }
         await manager.query(`ALTER TABLE ${table} DETACH PARTITION "${name}"`);
         await manager.query(`DROP TABLE "${name}"`);
-        return Number(n);
+        return rows;
       });
       this.knownOf(table).delete(partitionMonth(name));
     }

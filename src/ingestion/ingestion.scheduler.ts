@@ -148,7 +148,7 @@ export class IngestionScheduler implements OnApplicationBootstrap, BeforeApplica
     if (outcome.acquired) {
       const { snapshots, candles, partitions } = outcome.result;
       this.logger.log(
-        `retention: deleted ${snapshots} snapshots and ${candles} candles; ${partitions} partitions created ahead`,
+        `retention: deleted ${snapshots} snapshots and ${candles} candles (large months estimated); ${partitions} partitions created ahead`,
       );
     }
   }

@@ -50,6 +50,8 @@ export interface CandleRow {
 }
 
 const DAY_MS = 86_400_000;
+/** Width of the rows each stored table holds. */
+const STORED_WIDTH_MS = { candles: 60_000, '1h': 3_600_000, '1d': DAY_MS } as const;
 
 @Injectable()
 export class CandlesRepository {
@@ -163,6 +165,17 @@ export class CandlesRepository {
     from: Date,
     to: Date,
   ): Promise<CandleRow[]> {
+    const table = storedTable(timeframe);
+    if (TIMEFRAME_MS[timeframe] === STORED_WIDTH_MS[table]) {
+      // One stored row a bucket: the chosen rows are the buckets, nothing to aggregate.
+      return this.dataSource.query<CandleRow[]>(
+        `SELECT open_time, source, open, high, low, close, volume, trade_count,
+                is_closed AND open_time + $5::interval <= now() AS is_closed
+         FROM (${bestRowsSql(table)}) AS best
+         ORDER BY open_time`,
+        [assetId, source, from, to, `${TIMEFRAME_MS[timeframe] / 60_000} minutes`],
+      );
+    }
     const origin = BUCKET_ORIGIN.toISOString();
     const width = `${TIMEFRAME_MS[timeframe] / 60_000} minutes`;
     const rows = await this.dataSource.query<(CandleRow & { sources: string[] })[]>(
@@ -173,12 +186,12 @@ export class CandlesRepository {
               bool_and(is_closed) AND bucket + $5::interval <= now() AS is_closed,
               array_agg(source ORDER BY open_time) AS sources
        FROM (SELECT *, date_bin($5::interval, open_time, '${origin}') AS bucket
-             FROM (${bestRowsSql(storedTable(timeframe))}) AS best) AS rows
+             FROM (${bestRowsSql(table)}) AS best) AS rows
        GROUP BY bucket
        ORDER BY bucket`,
       [assetId, source, from, to, width],
     );
-    return rows.map(({ sources, ...row }) => ({ ...row, source: [...new Set(sources)].join(',') }));
+    return rows.map(({ sources, ...row }) => ({ ...row, source: namesInOrder(sources) }));
   }
 
   /**
@@ -266,6 +279,12 @@ export class CandlesRepository {
 }
 
 /** The stored rows a timeframe is aggregated from. */
+/** The distinct names of a bucket's rows, in time order, comma-joined (usually one name). */
+function namesInOrder(names: string[]): string {
+  const first = names[0] ?? '';
+  return names.every((name) => name === first) ? first : [...new Set(names)].join(',');
+}
+
 function storedTable(timeframe: Timeframe): 'candles' | '1h' | '1d' {
   const input = candleSourceOf(timeframe);
   return input.table === 'candles' ? 'candles' : input.timeframe;

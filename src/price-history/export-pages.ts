@@ -24,15 +24,15 @@ export interface BucketRange {
 
 /**
  * The buckets of a range that have data, oldest first, rolled up a window of `pageSize`
- * buckets at a time (so no query returns more than `pageSize` rows). Keyed on open time: a
- * window without data is followed by one query for the next stored row, so a long stretch
- * without any costs one query, not one per window.
+ * buckets at a time (so no query returns more than `pageSize` rows), one non-empty page per
+ * query. Keyed on open time: a window without data is followed by one query for the next
+ * stored row, so a long stretch without any costs one query, not one per window.
  */
 export async function* candlePages(
   candles: Pick<CandlesRepository, 'rollUp' | 'firstOpenTime'>,
   range: BucketRange,
   pageSize = EXPORT_PAGE_SIZE,
-): AsyncGenerator<CandleRow> {
+): AsyncGenerator<CandleRow[]> {
   const { assetId, source, timeframe, to } = range;
   const width = TIMEFRAME_MS[timeframe];
   let cursor = range.from;
@@ -45,7 +45,7 @@ export async function* candlePages(
       new Date(cursor),
       new Date(windowEnd),
     );
-    yield* rows;
+    if (rows.length > 0) yield rows;
     cursor = windowEnd;
     if (rows.length === 0 && cursor < to) {
       const next = await candles.firstOpenTime(

@@ -28,7 +28,8 @@ interface OpenedSeries {
   from: number;
   to: number;
   width: number;
-  candles: AsyncIterable<SeriesCandle>;
+  /** Pages of candles, oldest first. */
+  candles: AsyncIterable<SeriesCandle[]>;
 }
 
 export const OHLC_CSV_HEADER = [
@@ -58,6 +59,10 @@ function toCandle(candle: SeriesCandle): OhlcCandleDto {
     ...(candle.source ? { source: candle.source } : {}),
     ...(candle.filled ? { filled: true } : {}),
   };
+}
+
+async function* flatten<T>(pages: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const page of pages) yield* page;
 }
 
 /** Runs of buckets in [from, to) without a stored candle (filled ones count as missing). */
@@ -100,7 +105,7 @@ export class OhlcService {
     return {
       filename: `${symbol}-ohlc-${timeframe}.csv`,
       header: OHLC_CSV_HEADER,
-      rows: mapRows(series.candles, (candle) => [
+      rows: mapRows(flatten(series.candles), (candle) => [
         new Date(candle.time).toISOString(),
         candle.time,
         candle.open,
@@ -128,7 +133,7 @@ export class OhlcService {
   ): Promise<OhlcSeries> {
     const series = await this.open(symbol, timeframe, query, { wholeRange: false });
     const candles: OhlcCandleDto[] = [];
-    for await (const candle of series.candles) candles.push(toCandle(candle));
+    for await (const page of series.candles) for (const candle of page) candles.push(toCandle(candle));
     // The series' source: the one asked for, else the newest candle's (what feeds it now).
     const newest = candles
       .findLast((c) => !c.filled)
@@ -181,15 +186,15 @@ export class OhlcService {
   private async *buckets(
     { source, ...range }: Omit<BucketRange, 'source'> & { source: string | null },
     fill: boolean,
-  ): AsyncGenerator<SeriesCandle> {
+  ): AsyncGenerator<SeriesCandle[]> {
     const width = TIMEFRAME_MS[range.timeframe];
     let previousClose = fill
       ? await this.candles.closeBefore(range.assetId, source, range.timeframe, new Date(range.from))
       : null;
     let next = range.from;
-    const filledUntil = function* (end: number): Generator<SeriesCandle> {
+    const fillUntil = (end: number, page: SeriesCandle[]): void => {
       for (; previousClose !== null && next < end; next += width) {
-        yield {
+        page.push({
           time: next,
           open: previousClose,
           high: previousClose,
@@ -199,16 +204,35 @@ export class OhlcService {
           trade_count: 0,
           is_closed: next + width <= Date.now(),
           filled: true,
-        };
+        });
       }
     };
-    for await (const row of candlePages(this.candles, { ...range, source })) {
-      const time = new Date(row.open_time).getTime();
-      if (fill) yield* filledUntil(time);
-      yield { ...row, time, filled: false };
-      previousClose = row.close;
-      next = time + width;
+    for await (const rows of candlePages(this.candles, { ...range, source })) {
+      const page: SeriesCandle[] = [];
+      for (const row of rows) {
+        const time = new Date(row.open_time).getTime();
+        if (fill) fillUntil(time, page);
+        page.push({
+          time,
+          open: row.open,
+          high: row.high,
+          low: row.low,
+          close: row.close,
+          volume: row.volume,
+          trade_count: row.trade_count,
+          is_closed: row.is_closed,
+          source: row.source,
+          filled: false,
+        });
+        previousClose = row.close;
+        next = time + width;
+      }
+      yield page;
     }
-    if (fill) yield* filledUntil(range.to);
+    if (fill) {
+      const page: SeriesCandle[] = [];
+      fillUntil(range.to, page);
+      if (page.length > 0) yield page;
+    }
   }
 }

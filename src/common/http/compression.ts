@@ -43,8 +43,9 @@ const gzipAsync = promisify(gzip);
 
 /**
  * Stored variants of a cached body, compressed once on zlib's thread pool (the event loop
- * keeps serving meanwhile). Brotli quality 5: about a tenth of the time of quality 11 for a
- * few per cent more bytes; gzip at zlib's default level.
+ * keeps serving meanwhile). A cache miss waits for them, so both are set for speed: brotli
+ * at quality 4 and gzip at level 5 take about half the time of quality 5 and level 6 on a
+ * 190 KB OHLC answer (3.9 and 3.6 ms against 9.0 and 5.0) for under 1 % more bytes.
  */
 export async function compressVariants(
   body: Buffer,
@@ -53,12 +54,12 @@ export async function compressVariants(
   const [br, gz] = await Promise.all([
     brotli(body, {
       params: {
-        [constants.BROTLI_PARAM_QUALITY]: 5,
+        [constants.BROTLI_PARAM_QUALITY]: 4,
         [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
         [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
       },
     }),
-    gzipAsync(body),
+    gzipAsync(body, { level: 5 }),
   ]);
   return { br, gzip: gz };
 }

@@ -156,7 +156,18 @@ async function main(): Promise<void> {
     await service.stop();
 
     if (KEEP) {
-      console.log(table([`uncached OHLC over HTTP (${REQUESTS} requests)`, 'candles', 'ms median', 'ms p95', 'target'], http));
+      console.log(
+        table(
+          [
+            `uncached OHLC over HTTP (${REQUESTS} requests)`,
+            'candles',
+            'ms median',
+            'ms p95',
+            'target',
+          ],
+          http,
+        ),
+      );
       console.log(`kept ${database.url}`);
       return;
     }

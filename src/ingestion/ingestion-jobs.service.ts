@@ -6,13 +6,35 @@ import {
 } from '@nestjs/common';
 import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
+import {
+  IdempotencyService,
+  type IdempotentResponse,
+} from '../common/idempotency/idempotency.service';
 import { AppConfig } from '../config/app-config';
 import type { ProviderName } from '../config/environment';
 import { AdvisoryLockService } from '../database/advisory-lock.service';
 import { DatabaseServer } from '../database/database-server';
+import type { SyncResultDto } from './dto/sync.dto';
 import type { IngestionRunEntity, RunTrigger } from './entities/ingestion-run.entity';
+import { mapSyncResult } from './ingestion.mapper';
 import { IngestionRepository } from './ingestion.repository';
 import { IngestionService } from './ingestion.service';
+import { runFailedException } from './run-failure';
+
+/** A manual sync: which source, how many records, and whether to wait for the run's end. */
+export interface SyncRequest {
+  /** A provider name, checked against the enabled ones when the run starts. */
+  provider?: string;
+  limit?: number;
+  wait?: boolean;
+}
+
+/** What a manual sync answers: its status and body, and whether it replays a stored answer. */
+export interface SyncAnswer {
+  status: number;
+  body: SyncResultDto;
+  replayed: boolean;
+}
 
 /**
  * Decides when runs happen and keeps them single: every run of a source holds that
@@ -38,6 +60,7 @@ export class IngestionJobsService implements OnApplicationBootstrap, BeforeAppli
     private readonly locks: AdvisoryLockService,
     private readonly runs: IngestionRepository,
     private readonly database: DatabaseServer,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -93,6 +116,57 @@ export class IngestionJobsService implements OnApplicationBootstrap, BeforeAppli
     const run = first as IngestionRunEntity;
     const done = outcome.then((o) => (o.acquired ? o.result : run));
     return { run, done };
+  }
+
+  /**
+   * A manual sync (POST /sync): a run of the chosen source (default: the first enabled one).
+   * With `wait` (default) the answer is the finished run, and a failed run is its problem
+   * (runFailedException); without, a 202 naming the started run. With an Idempotency-Key a
+   * retry replays the stored answer, except a 202 whose run failed or whose process died.
+   */
+  async sync(request: SyncRequest, idempotencyKey?: string): Promise<SyncAnswer> {
+    const name = (request.provider ??
+      this.ingestion.enabledProviders()[0]?.name ??
+      'csv') as ProviderName;
+    const wait = request.wait ?? true;
+    const run = () => this.syncNow(name, request.limit, wait);
+    if (!idempotencyKey) return { ...(await run()), replayed: false };
+    const outcome = await this.idempotency.run(
+      'sync',
+      idempotencyKey,
+      { provider: name, limit: request.limit ?? null, wait },
+      run,
+      (stored) => this.storedRunAlive(stored.body),
+    );
+    return outcome.replayed
+      ? { status: outcome.status, body: outcome.body as SyncResultDto, replayed: true }
+      : { ...outcome.result, replayed: false };
+  }
+
+  private async syncNow(
+    name: ProviderName,
+    limit: number | undefined,
+    wait: boolean,
+  ): Promise<IdempotentResponse<SyncResultDto>> {
+    const { run, done } = await this.start(name, 'manual', limit);
+    if (!wait) {
+      // A key replays this 202 only while the run is alive or once it ended well.
+      const settled = done.then(
+        (finished) => finished.status !== 'failed',
+        () => false,
+      );
+      return { status: 202, body: mapSyncResult(run), settled };
+    }
+    const finished = await done;
+    if (finished.status === 'failed')
+      throw runFailedException(finished, `Sync of ${finished.source}`);
+    return { status: 200, body: mapSyncResult(finished) };
+  }
+
+  /** A stored 202 names its run: one that failed, or whose process died, is not replayed. */
+  private async storedRunAlive(stored: unknown): Promise<boolean> {
+    const runId = (stored as Partial<SyncResultDto> | null)?.run_id;
+    return typeof runId !== 'string' || this.runAliveOrSucceeded(runId);
   }
 
   /**

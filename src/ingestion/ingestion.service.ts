@@ -10,7 +10,7 @@ import { MarketDataPublisher } from '../price-history/market-data.publisher';
 import type { PriceUpdated } from '../price-history/price-bus';
 import { PriceSnapshotsRepository } from '../price-history/price-snapshots.repository';
 import type { IngestionRunEntity, RunTrigger } from './entities/ingestion-run.entity';
-import { classifyRunFailure } from './run-failure';
+import { RunFailureKind, classifyRunFailure } from './run-failure';
 import { IngestionRepository } from './ingestion.repository';
 import { detectAnomalies } from './anomaly-detector';
 import {
@@ -148,9 +148,9 @@ export class IngestionService {
       });
     } catch (error) {
       const failure = classifyRunFailure(error);
-      if (failure.kind === 'database') {
+      if (failure.kind === RunFailureKind.Database) {
         this.logger.warn(`${provider.name} ingestion failed: ${failure.detail}`);
-      } else if (failure.kind === 'internal') {
+      } else if (failure.kind === RunFailureKind.Internal) {
         this.logger.error(`${provider.name} run ${run.id} failed: ${failure.detail}`);
       } else {
         this.outageOf(provider.name).failed(failure.detail, this.retryOf(provider.name));

@@ -16,6 +16,7 @@ import { ApiProblems } from '../../common/http/api-problem.decorator';
 import { FILE_CONTENT_TYPES } from '../../common/http/file-bodies';
 import { SyncRateLimited } from '../../common/rate-limit/rate-limit.guard';
 import { CandleImportQuery, CandleImportResultDto } from '../dto/candle-import.dto';
+import { runFailedException } from '../run-failure';
 import { CandleImportService } from './candle-import.service';
 
 const gunzipAsync = promisify(gunzip);
@@ -27,7 +28,6 @@ interface ImportDetails {
   last: string;
   source: string;
   rejected: { at: string; reason: string }[];
-  error_kind?: string;
 }
 
 /** The admin sync path for history files: the file is the body, as `npm run import:candles` reads it. */
@@ -83,19 +83,7 @@ export class CandleImportController {
       volumeIn: query.volume ?? 'base',
     });
     const details = run.details as unknown as ImportDetails;
-    if (run.status === 'failed') {
-      const extensions = { run_id: run.id };
-      if (details.error_kind === 'invalid_file') {
-        throw new AppException(ErrorCode.BadRequest, run.error ?? 'The file was refused', {
-          extensions,
-        });
-      }
-      throw new AppException(
-        details.error_kind === 'database' ? ErrorCode.ServiceUnavailable : ErrorCode.Internal,
-        run.error ?? 'The import failed',
-        { extensions },
-      );
-    }
+    if (run.status === 'failed') throw runFailedException(run, `Import of ${symbol} candles`);
     return {
       run_id: run.id,
       status: run.status,

@@ -7,7 +7,7 @@ import { MarketDataPublisher } from '../../price-history/market-data.publisher';
 import type { IngestionRunEntity, RunTrigger } from '../entities/ingestion-run.entity';
 import { IngestionRepository } from '../ingestion.repository';
 import { assetName } from '../known-assets';
-import { classifyRunFailure } from '../run-failure';
+import { RunFailureKind, classifyRunFailure } from '../run-failure';
 import { CandleFileError, parseCandleFile, type ParsedCandleFile } from './candle-file.parser';
 
 /** Whose candles a file holds when the caller does not say: the layout's origin. */
@@ -77,7 +77,7 @@ export class CandleImporter {
         status: 'failed',
         error: `${job.file}: ${parsed.message}`,
         durationMs: Date.now() - startedAt,
-        details: { job: 'import:candles', file: job.file, error_kind: 'invalid_file' },
+        details: { job: 'import:candles', file: job.file, error_kind: RunFailureKind.InvalidFile },
       });
     }
     try {

@@ -12,7 +12,7 @@ import { BinanceProvider } from '../providers/binance.provider';
 import { CoinGeckoProvider } from '../providers/coingecko.provider';
 import type { RejectedRecord } from '../providers/market-data-provider';
 import { candleProblem, numberProblem, timeProblem, MAX_AMOUNT } from '../providers/record-checks';
-import { classifyRunFailure } from '../run-failure';
+import { RunFailureKind, classifyRunFailure } from '../run-failure';
 
 const DAY = 86_400_000;
 export const MARKET_CHART_JOB = 'market-chart';
@@ -113,9 +113,10 @@ export class CoinGeckoHistoryService {
       } catch (error) {
         const failure = classifyRunFailure(error);
         errors.push(`${coin.coingeckoId}: ${failure.publicMessage}`);
-        if (failure.kind === 'internal')
+        if (failure.kind === RunFailureKind.Internal)
           this.logger.error(`${coin.coingeckoId} chart: ${failure.detail}`);
-        if (failure.kind === 'circuit_open' || failure.kind === 'database') break;
+        if (failure.kind === RunFailureKind.CircuitOpen || failure.kind === RunFailureKind.Database)
+          break;
       }
     }
     return this.runs.finishRun(run, {

@@ -10,7 +10,7 @@ import { IngestionRepository } from '../ingestion.repository';
 import { assetName } from '../known-assets';
 import { BinanceProvider, KLINES_PAGE_SIZE, type Kline } from '../providers/binance.provider';
 import type { RejectedRecord } from '../providers/market-data-provider';
-import { classifyRunFailure } from '../run-failure';
+import { RunFailureKind, classifyRunFailure } from '../run-failure';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -115,10 +115,11 @@ export class KlineHistoryService {
       } catch (error) {
         const failure = classifyRunFailure(error);
         progress.errors.push(`${task.symbol} ${task.interval}: ${failure.publicMessage}`);
-        if (failure.kind === 'internal') {
+        if (failure.kind === RunFailureKind.Internal) {
           this.logger.error(`${task.symbol} ${task.interval} klines: ${failure.detail}`);
         }
-        if (failure.kind === 'circuit_open' || failure.kind === 'database') break;
+        if (failure.kind === RunFailureKind.CircuitOpen || failure.kind === RunFailureKind.Database)
+          break;
       }
     }
     const remaining = (await this.pending(Date.now())).length;

@@ -10,7 +10,7 @@ import { IngestionRepository } from '../ingestion.repository';
 import { assetName } from '../known-assets';
 import { BinanceProvider, KLINES_PAGE_SIZE, type Kline } from '../providers/binance.provider';
 import type { RejectedRecord } from '../providers/market-data-provider';
-import { classifyRunFailure } from '../run-failure';
+import { RunFailureKind, classifyRunFailure } from '../run-failure';
 import { LiveMarketWriter } from './live-market.writer';
 
 const MINUTE = 60_000;
@@ -165,7 +165,8 @@ export class KlineSyncService {
     } catch (error) {
       const failure = classifyRunFailure(error);
       outcome.error = failure.publicMessage;
-      if (failure.kind === 'internal') this.logger.error(`${symbol} klines: ${failure.detail}`);
+      if (failure.kind === RunFailureKind.Internal)
+        this.logger.error(`${symbol} klines: ${failure.detail}`);
       this.outage.failed(`${symbol}: ${failure.detail}`, this.retry());
     }
     return outcome;

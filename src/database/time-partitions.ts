@@ -100,7 +100,9 @@ export class TimePartitions {
         let rows = Math.round(Number(estimate));
         if (rows < exactCountUpTo) {
           await manager.query(`LOCK TABLE "${name}" IN SHARE MODE`);
-          const [{ n }] = await manager.query<{ n: string }[]>(`SELECT count(*) AS n FROM "${name}"`);
+          const [{ n }] = await manager.query<{ n: string }[]>(
+            `SELECT count(*) AS n FROM "${name}"`,
+          );
           rows = Number(n);
         }
         await manager.query(`ALTER TABLE ${table} DETACH PARTITION "${name}"`);

@@ -39,7 +39,7 @@ function candlesAt(times: number[]) {
 async function collect<T>(rows: AsyncIterable<T | T[]>): Promise<T[]> {
   const out: T[] = [];
   for await (const row of rows) {
-    if (Array.isArray(row)) out.push(...(row));
+    if (Array.isArray(row)) out.push(...row);
     else out.push(row);
   }
   return out;

@@ -133,7 +133,8 @@ export class OhlcService {
   ): Promise<OhlcSeries> {
     const series = await this.open(symbol, timeframe, query, { wholeRange: false });
     const candles: OhlcCandleDto[] = [];
-    for await (const page of series.candles) for (const candle of page) candles.push(toCandle(candle));
+    for await (const page of series.candles)
+      for (const candle of page) candles.push(toCandle(candle));
     // The series' source: the one asked for, else the newest candle's (what feeds it now).
     const newest = candles
       .findLast((c) => !c.filled)

@@ -113,6 +113,12 @@ async function timeRequests(base: string, query: string, now: number) {
   return { times: times.sort((a, b) => a - b), candles };
 }
 
+const httpTable = (rows: string[][]): string =>
+  table(
+    [`uncached OHLC over HTTP (${REQUESTS} requests)`, 'candles', 'ms median', 'ms p95', 'target'],
+    rows,
+  );
+
 async function main(): Promise<void> {
   const database = await createBenchDatabase();
   const env = serviceEnv(database);
@@ -156,18 +162,7 @@ async function main(): Promise<void> {
     await service.stop();
 
     if (KEEP) {
-      console.log(
-        table(
-          [
-            `uncached OHLC over HTTP (${REQUESTS} requests)`,
-            'candles',
-            'ms median',
-            'ms p95',
-            'target',
-          ],
-          http,
-        ),
-      );
+      console.log(httpTable(http));
       console.log(`kept ${database.url}`);
       return;
     }
@@ -214,19 +209,7 @@ async function main(): Promise<void> {
           ]),
         ),
     );
-    console.log(
-      '\n' +
-        table(
-          [
-            `uncached OHLC over HTTP (${REQUESTS} requests)`,
-            'candles',
-            'ms median',
-            'ms p95',
-            'target',
-          ],
-          http,
-        ),
-    );
+    console.log('\n' + httpTable(http));
     console.log(
       '\n' +
         table(['retention', 'candles removed', 'partitions dropped', 'ms', 'target'], retained),

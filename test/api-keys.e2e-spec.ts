@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { serverRedisUrl, startTestApp, type TestApp } from './support/test-app';
-import { createTestDatabase, serverDatabaseUrl } from './support/test-database';
+import { serverRedisUrl, startTestApp, startTestCluster, type TestApp } from './support/test-app';
+import { serverDatabaseUrl } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
 const ADMIN_KEY = 'api-keys-suite-admin-key-0123456789';
@@ -205,26 +205,19 @@ describeServer('API key revocation across instances (server mode)', () => {
   let first: TestApp;
   let second: TestApp;
 
+  let cluster: Awaited<ReturnType<typeof startTestCluster>>;
+
   beforeAll(async () => {
-    const database = await createTestDatabase();
-    const env = {
+    cluster = await startTestCluster({
       ADMIN_API_KEY: ADMIN_KEY,
       RATE_LIMIT_PER_MINUTE: '1000',
       PARTNER_RATE_LIMIT_PER_MINUTE: '5000',
       REDIS_KEY_PREFIX: `test-keys-${randomBytes(4).toString('hex')}`,
-    };
-    first = await startTestApp({ env, database });
-    second = await startTestApp({ env, database });
-    first.close = ((close) => async () => {
-      await close();
-      await database.drop();
-    })(first.close);
+    });
+    ({ first, second } = cluster);
   });
 
-  afterAll(async () => {
-    await second.close();
-    await first.close();
-  });
+  afterAll(() => cluster.close());
 
   it('ends a revoked key on the other instance at once, its rate-limit tier included', async () => {
     const partner = await new AdminKeysClient(first).issue('partner-app', 'partner');

@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { spawnApp, type AppProcess } from './support/app-process';
+import { type AppProcess, ready, spawnApp } from './support/app-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
@@ -27,22 +27,6 @@ interface Run {
 }
 interface Ohlc {
   ohlc: { timestamp: number; open: number; close: number; source: string }[];
-}
-
-async function ready(app: AppProcess, withinMs = 40_000): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const failed = (why: string) => new Error(`the service ${why}:\n${app.output()}`);
-  try {
-    return await Promise.race([
-      app.baseUrl,
-      app.exited.then((code) => Promise.reject(failed(`exited (${code}) before it was ready`))),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(failed(`was not ready in ${withinMs} ms`)), withinMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 describe('Bundled history import (process e2e)', () => {

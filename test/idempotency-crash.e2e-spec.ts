@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnApp, type AppProcess } from './support/app-process';
+import { type AppProcess, ready, spawnApp } from './support/app-process';
 import { FakeProviderServer } from './support/fake-provider-server';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
@@ -22,23 +22,6 @@ function sync(baseUrl: string, key: string, query = '', timeoutMs = 60_000) {
     headers: { 'X-API-Key': ADMIN_KEY, 'Idempotency-Key': key },
     signal: AbortSignal.timeout(timeoutMs),
   });
-}
-
-/** The service's URL once it is ready; its output if it exits or hangs instead. */
-async function ready(app: AppProcess, withinMs = 40_000): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const failed = (why: string) => new Error(`the service ${why}:\n${app.output()}`);
-  try {
-    return await Promise.race([
-      app.baseUrl,
-      app.exited.then((code) => Promise.reject(failed(`exited (${code}) before it was ready`))),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(failed(`was not ready in ${withinMs} ms`)), withinMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 describe('Idempotency-Key after kill -9 (process e2e)', () => {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ApiKeysService } from '../src/auth/api-keys.service';
 import { TcpProxy, reachable } from './support/tcp-proxy';
-import { serverRedisUrl, startTestApp, type TestApp } from './support/test-app';
-import { createTestDatabase, serverDatabaseUrl } from './support/test-database';
+import { serverRedisUrl, startTestApp, startTestCluster, type TestApp } from './support/test-app';
+import { serverDatabaseUrl } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
 const ADMIN_KEY = 'rate-limit-suite-admin-key-0123456789';
@@ -197,25 +197,18 @@ describe('Rate limiting (e2e)', () => {
     let first: TestApp;
     let second: TestApp;
 
+    let cluster: Awaited<ReturnType<typeof startTestCluster>>;
+
     beforeAll(async () => {
-      const database = await createTestDatabase();
       // Same key prefix: one deployment of two instances.
-      const env = {
+      cluster = await startTestCluster({
         RATE_LIMIT_PER_MINUTE: '100',
         REDIS_KEY_PREFIX: `test-rl-${randomBytes(4).toString('hex')}`,
-      };
-      first = await startTestApp({ env, database });
-      second = await startTestApp({ env, database });
-      first.close = ((close) => async () => {
-        await close();
-        await database.drop();
-      })(first.close);
+      });
+      ({ first, second } = cluster);
     });
 
-    afterAll(async () => {
-      await second.close();
-      await first.close();
-    });
+    afterAll(() => cluster.close());
 
     it('lets exactly the limit through out of 1,000 concurrent requests spread over both', async () => {
       const key = (await first.app.get(ApiKeysService).create('cluster-client', 'reader')).key;

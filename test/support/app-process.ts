@@ -47,6 +47,23 @@ export function spawnApp(env: Record<string, string>): AppProcess {
   return { child, baseUrl, output: () => output, exited };
 }
 
+/** The service's URL once it is ready; its output if it exits or hangs instead. */
+export async function ready(app: AppProcess, withinMs = 40_000): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const failed = (why: string) => new Error(`the service ${why}:\n${app.output()}`);
+  try {
+    return await Promise.race([
+      app.baseUrl,
+      app.exited.then((code) => Promise.reject(failed(`exited (${code}) before it was ready`))),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(failed(`was not ready in ${withinMs} ms`)), withinMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Issues an API key with the built CLI (`npm run apikey:create`) and returns it. */
 export async function createApiKey(
   env: Record<string, string>,

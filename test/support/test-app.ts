@@ -84,3 +84,24 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   };
 }
+
+/**
+ * Two instances of one deployment: one database (created here, dropped by `close`) and the
+ * same env, so with Redis they also share its keys (give the env its own REDIS_KEY_PREFIX).
+ */
+export async function startTestCluster(
+  env: Record<string, string>,
+): Promise<{ first: TestApp; second: TestApp; close(): Promise<void> }> {
+  const database = await createTestDatabase();
+  const first = await startTestApp({ env, database });
+  const second = await startTestApp({ env, database });
+  return {
+    first,
+    second,
+    close: async () => {
+      await second.close();
+      await first.close();
+      await database.drop();
+    },
+  };
+}

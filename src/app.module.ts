@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppController } from './app.controller';
 import { AuthModule } from './auth/auth.module';
 import { HttpCacheModule } from './common/cache/http-cache.module';
+import { CompatibilityModule } from './compatibility/compatibility.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { ProblemDetailsFilter } from './common/filters/problem-details.filter';
 import { LoggingModule } from './common/logging/logging.module';
@@ -41,6 +42,7 @@ export class AppModule {
         PriceHistoryModule,
         SentimentModule,
         IngestionModule,
+        CompatibilityModule,
         RealtimeModule,
       ],
       controllers: [AppController],

@@ -2,14 +2,13 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AssetLiveValuesRepository } from './asset-live-values.repository';
 import { AssetsRepository } from './assets.repository';
-import { CryptocurrenciesCompatibilityController } from './compatibility.controller';
 import { CryptocurrenciesController } from './cryptocurrencies.controller';
 import { CryptocurrenciesService } from './cryptocurrencies.service';
 import { AssetEntity } from './entities/asset.entity';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AssetEntity])],
-  controllers: [CryptocurrenciesController, CryptocurrenciesCompatibilityController],
+  controllers: [CryptocurrenciesController],
   providers: [CryptocurrenciesService, AssetsRepository, AssetLiveValuesRepository],
   exports: [CryptocurrenciesService, AssetsRepository, AssetLiveValuesRepository],
 })

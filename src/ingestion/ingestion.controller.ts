@@ -3,26 +3,20 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppException } from '../common/errors/app.exception';
 import { ApiProblems } from '../common/http/api-problem.decorator';
 import { IngestionRunDto, IngestionStatsDto, ListRunsQuery } from './dto/ingestion.dto';
-import { IngestionRepository } from './ingestion.repository';
-import { mapRun, mapSourceStats } from './ingestion.mapper';
+import { IngestionRunsService } from './ingestion-runs.service';
 
 @ApiTags('ingestion')
 @Controller()
 export class IngestionController {
-  constructor(private readonly ingestion: IngestionRepository) {}
+  constructor(private readonly runs: IngestionRunsService) {}
 
   @Get('api/v1/ingestion/runs')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Ingestion runs, newest first' })
   @ApiOkResponse({ type: [IngestionRunDto] })
   @ApiProblems(400)
-  async runs(@Query() query: ListRunsQuery): Promise<IngestionRunDto[]> {
-    const runs = await this.ingestion.findRuns({
-      source: query.source,
-      status: query.status,
-      limit: query.limit ?? 20,
-    });
-    return runs.map(mapRun);
+  list(@Query() query: ListRunsQuery): Promise<IngestionRunDto[]> {
+    return this.runs.list(query);
   }
 
   @Get('api/v1/ingestion/runs/:id')
@@ -30,7 +24,7 @@ export class IngestionController {
   @ApiOperation({ summary: 'One ingestion run, with rejected records and their reasons' })
   @ApiOkResponse({ type: IngestionRunDto })
   @ApiProblems(400, [404, "Ingestion run '2b1b7f0e-8d4e-4c1a-9f55-2a6c3b9d0e11' not found"])
-  async run(
+  run(
     @Param(
       'id',
       new ParseUUIDPipe({
@@ -40,9 +34,7 @@ export class IngestionController {
     )
     id: string,
   ): Promise<IngestionRunDto> {
-    const run = await this.ingestion.findRun(id);
-    if (!run) throw AppException.notFound(`Ingestion run '${id}' not found`);
-    return mapRun(run);
+    return this.runs.get(id);
   }
 
   @Get('api/v1/ingestion/stats')
@@ -50,24 +42,6 @@ export class IngestionController {
   @ApiOperation({ summary: 'Raw and normalised record counts, and per-source run statistics' })
   @ApiOkResponse({ type: IngestionStatsDto })
   stats(): Promise<IngestionStatsDto> {
-    return this.statistics();
-  }
-
-  @Get('stats')
-  @HttpCode(HttpStatus.OK)
-  @ApiTags('compatibility')
-  @ApiOperation({ summary: 'Ingestion statistics (ETL service alias of /api/v1/ingestion/stats)' })
-  @ApiOkResponse({ type: IngestionStatsDto })
-  legacyStats(): Promise<IngestionStatsDto> {
-    return this.statistics();
-  }
-
-  private async statistics(): Promise<IngestionStatsDto> {
-    const { rawRecords, normalizedRecords, sources } = await this.ingestion.stats();
-    return {
-      raw_records: rawRecords,
-      normalized_records: normalizedRecords,
-      sources: sources.map(mapSourceStats),
-    };
+    return this.runs.stats();
   }
 }

@@ -13,6 +13,7 @@ import { KlineHistoryService } from './history/kline-history.service';
 import { CoinGeckoHistoryService } from './history/coingecko-history.service';
 import { IngestionJobsService } from './ingestion-jobs.service';
 import { IngestionScheduler } from './ingestion.scheduler';
+import { IngestionRunsService } from './ingestion-runs.service';
 import { IngestionController } from './ingestion.controller';
 import { IngestionRepository } from './ingestion.repository';
 import { IngestionService } from './ingestion.service';
@@ -38,6 +39,7 @@ import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/mark
   ],
   controllers: [IngestionController, SyncController, CandleImportController],
   providers: [
+    IngestionRunsService,
     CsvProvider,
     CoinGeckoProvider,
     CoinMarketCapProvider,
@@ -68,6 +70,6 @@ import { MARKET_DATA_PROVIDERS, type MarketDataProvider } from './providers/mark
     KlineHistoryService,
     CoinGeckoHistoryService,
   ],
-  exports: [IngestionService, IngestionRepository, IngestionScheduler],
+  exports: [IngestionService, IngestionRepository, IngestionScheduler, IngestionRunsService],
 })
 export class IngestionModule {}

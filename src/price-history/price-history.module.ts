@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CryptocurrenciesModule } from '../cryptocurrencies/cryptocurrencies.module';
 import { CandlesRepository } from './candles.repository';
-import { PriceHistoryCompatibilityController } from './compatibility.controller';
 import { CandleRollupEntity } from './entities/candle-rollup.entity';
 import { CandleEntity } from './entities/candle.entity';
 import { PriceSnapshotEntity } from './entities/price-snapshot.entity';
@@ -20,7 +19,7 @@ import { PriceSnapshotsRepository } from './price-snapshots.repository';
     TypeOrmModule.forFeature([PriceSnapshotEntity, CandleEntity, CandleRollupEntity]),
     CryptocurrenciesModule,
   ],
-  controllers: [PriceHistoryController, PriceHistoryCompatibilityController],
+  controllers: [PriceHistoryController],
   providers: [
     PriceHistoryService,
     OhlcService,
@@ -32,6 +31,8 @@ import { PriceSnapshotsRepository } from './price-snapshots.repository';
     MarketDataPublisher,
   ],
   exports: [
+    OhlcService,
+    PriceHistoryService,
     CandlesRepository,
     PriceSnapshotsRepository,
     LatestPriceStore,

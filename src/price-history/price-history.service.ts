@@ -5,14 +5,9 @@ import { mapRows, type CsvExport } from '../common/http/csv';
 import { AppConfig } from '../config/app-config';
 import { CryptocurrenciesService } from '../cryptocurrencies/cryptocurrencies.service';
 import type { AssetEntity } from '../cryptocurrencies/entities/asset.entity';
-import { CandlesRepository, type CandleRow } from './candles.repository';
-import type {
-  HistoricalQuery,
-  HistoricalWindowDto,
-  LatestWindowDto,
-} from './dto/compatibility.dto';
 import type { HistoryDto, HistoryQuery } from './dto/history.dto';
 import type { LatestPriceDto } from './dto/latest-price.dto';
+import { CandlesRepository } from './candles.repository';
 import { snapshotPages } from './export-pages';
 import { LatestPriceStore, type LatestPrice } from './latest-price.store';
 import { PriceSnapshotsRepository } from './price-snapshots.repository';
@@ -119,45 +114,6 @@ export class PriceHistoryService {
     };
   }
 
-  async latestWindow(symbol: string): Promise<LatestWindowDto> {
-    const asset = await this.cryptocurrencies.require(symbol);
-    const candle = await this.candles.findLatest(asset.id);
-    if (!candle) throw AppException.notFound(`No 1-minute data for symbol '${symbol}' yet`);
-    const start = new Date(candle.open_time);
-    return {
-      symbol,
-      window_start: start.toISOString(),
-      window_end: new Date(start.getTime() + MINUTE_MS).toISOString(),
-      open: Number(candle.open),
-      high: Number(candle.high),
-      low: Number(candle.low),
-      close: Number(candle.close),
-      volume_sum: Number(candle.volume),
-      event_count: Number(candle.trade_count),
-    };
-  }
-
-  async historical(
-    symbol: string,
-    query: HistoricalQuery,
-  ): Promise<{ items: HistoricalWindowDto[]; total: number; hasMore: boolean }> {
-    assertOrdered('start_time', query.start_time, 'end_time', query.end_time);
-    const asset = await this.cryptocurrencies.require(symbol);
-    const offset = query.offset ?? 0;
-    const { rows, total } = await this.candles.findRange(asset.id, {
-      from: query.start_time,
-      to: query.end_time,
-      limit: query.limit ?? 100,
-      offset,
-      order: query.order_by ?? 'desc',
-    });
-    return {
-      items: rows.map((row) => toWindow(symbol, row)),
-      total,
-      hasMore: offset + rows.length < total,
-    };
-  }
-
   private async latestFromDatabase(symbol: string): Promise<LatestPrice> {
     const asset = await this.cryptocurrencies.require(symbol);
     const [snapshot, candle] = await Promise.all([
@@ -202,24 +158,8 @@ function assetPrice(asset: AssetEntity): LatestPrice | null {
   };
 }
 
-function toWindow(symbol: string, row: CandleRow): HistoricalWindowDto {
-  const start = new Date(row.open_time);
-  const [open, high, low, close] = [row.open, row.high, row.low, row.close].map(Number);
-  return {
-    symbol,
-    window_start: start.toISOString(),
-    window_end: new Date(start.getTime() + MINUTE_MS).toISOString(),
-    open_price: open,
-    high_price: high,
-    low_price: low,
-    close_price: close,
-    avg_price: toNumberOrNull(row.vwap ?? null) ?? (open + high + low + close) / 4,
-    volume_sum: Number(row.volume),
-    trade_count: Number(row.trade_count),
-  };
-}
-
-function assertOrdered(
+/** A 400 naming the start field when a range's start is after its end. */
+export function assertOrdered(
   startName: string,
   start: Date | undefined,
   endName: string,

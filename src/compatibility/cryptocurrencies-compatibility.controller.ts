@@ -2,8 +2,8 @@ import { Controller, Get, HttpCode, HttpStatus, Query, Req, Res } from '@nestjs/
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../common/http/api-problem.decorator';
-import { CryptocurrenciesService } from './cryptocurrencies.service';
-import { DataExportDto, DataExportQuery } from './dto/data-export.dto';
+import { CryptocurrenciesService } from '../cryptocurrencies/cryptocurrencies.service';
+import { DataExportDto, DataExportQuery } from '../cryptocurrencies/dto/data-export.dto';
 
 /** Routes of the ETL service this product replaces, kept for its clients. */
 @ApiTags('compatibility')

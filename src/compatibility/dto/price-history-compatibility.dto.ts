@@ -3,8 +3,8 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { toUpperCase } from '../../common/dto/query-transforms';
 import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../common/pipes/parse-symbol.pipe';
-import { TIMEFRAMES, type Timeframe } from '../timeframe';
-import { TIMEFRAME_RULE } from './ohlc.dto';
+import { TIMEFRAMES, type Timeframe } from '../../price-history/timeframe';
+import { TIMEFRAME_RULE } from '../../price-history/dto/ohlc.dto';
 import { IntegerParam, DateParam } from '../../common/dto/query-params';
 
 export class MarketPriceQuery {

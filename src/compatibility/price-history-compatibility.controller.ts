@@ -12,9 +12,10 @@ import {
   MarketOhlcQuery,
   MarketPriceDto,
   MarketPriceQuery,
-} from './dto/compatibility.dto';
-import { OhlcService } from './ohlc.service';
-import { PriceHistoryService } from './price-history.service';
+} from './dto/price-history-compatibility.dto';
+import { OhlcService } from '../price-history/ohlc.service';
+import { PriceHistoryService } from '../price-history/price-history.service';
+import { PriceWindowsService } from './price-windows.service';
 
 /** Routes of the systems this product replaces, served from the same services. */
 @ApiTags('compatibility')
@@ -24,6 +25,7 @@ export class PriceHistoryCompatibilityController {
   constructor(
     private readonly priceHistory: PriceHistoryService,
     private readonly ohlcService: OhlcService,
+    private readonly windows: PriceWindowsService,
   ) {}
 
   @Get('market/price')
@@ -66,7 +68,7 @@ export class PriceHistoryCompatibilityController {
   @ApiParam({ name: 'symbol', example: 'BTC' })
   @ApiOkResponse({ type: LatestWindowDto })
   latest(@Param('symbol', ParseSymbolPipe) symbol: string): Promise<LatestWindowDto> {
-    return this.priceHistory.latestWindow(symbol);
+    return this.windows.latestWindow(symbol);
   }
 
   @Get('v1/historical/:symbol')
@@ -86,7 +88,7 @@ export class PriceHistoryCompatibilityController {
     @Query() query: HistoricalQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<HistoricalWindowDto[]> {
-    const { items, total, hasMore } = await this.priceHistory.historical(symbol, query);
+    const { items, total, hasMore } = await this.windows.historical(symbol, query);
     void reply.header('x-total-count', String(total)).header('x-has-more', String(hasMore));
     return items;
   }

@@ -9,7 +9,7 @@ import {
   textFeatures,
   type TextFeatures,
 } from '../../src/sentiment/model/text-features';
-import { MODEL_FORMAT, type SentimentModelFile } from '../../src/sentiment/model/sentiment-model';
+import { MODEL_FORMAT, type SentimentModelFile } from '../../src/sentiment/model/model-file';
 import {
   SENTIMENT_LABELS,
   type SentimentAnalyzer,

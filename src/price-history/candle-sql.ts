@@ -1,5 +1,7 @@
 // The SQL behind CandlesRepository: bulk upserts of 1-minute and direct candles, the
 // roll-ups derived from them, and the precedence that picks one candle per bucket on read.
+import { pgBooleans, pgDecimals, pgEpochMillis, pgNumbers, pgTexts } from '../database/pg-arrays';
+import type { CandleWrite } from './candles.repository';
 import { BUCKET_ORIGIN } from './timeframe';
 
 const ORIGIN = `'${BUCKET_ORIGIN.toISOString()}'`;
@@ -169,4 +171,33 @@ export function bestRowsSql(table: 'candles' | '1h' | '1d', order: 'ASC' | 'DESC
           FROM ${from} AND ($2::varchar IS NULL OR source = $2)
             AND open_time >= $3 AND open_time < $4
           ORDER BY open_time ${order}, ${precedence}`;
+}
+
+/** The UNNEST parameters ($1–$11) of a candle upsert. */
+export function candleParams(rows: readonly CandleWrite[]): unknown[] {
+  return [
+    pgNumbers(rows.map((r) => r.assetId)),
+    pgEpochMillis(rows.map((r) => r.openTime)),
+    pgTexts(rows.map((r) => r.source)),
+    pgDecimals(rows.map((r) => r.open)),
+    pgDecimals(rows.map((r) => r.high)),
+    pgDecimals(rows.map((r) => r.low)),
+    pgDecimals(rows.map((r) => r.close)),
+    pgDecimals(rows.map((r) => r.volume)),
+    pgDecimals(rows.map((r) => r.quoteVolume)),
+    pgNumbers(rows.map((r) => r.tradeCount ?? 0)),
+    pgBooleans(rows.map((r) => r.isClosed ?? true)),
+  ];
+}
+
+/** The first and last open time of a batch, epoch ms. */
+export function timeSpan(rows: readonly CandleWrite[]): { first: number; last: number } {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const row of rows) {
+    const time = row.openTime.getTime();
+    if (time < first) first = time;
+    if (time > last) last = time;
+  }
+  return { first, last };
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { TimePartitions } from '../database/time-partitions';
-import { pgBooleans, pgDecimals, pgEpochMillis, pgNumbers, pgTexts } from '../database/pg-arrays';
 import {
   ANY_CANDLE_IN_SPAN_SQL,
   INSERT_NEW_CANDLES_SQL,
@@ -10,6 +9,8 @@ import {
   UPSERT_CANDLES_SQL,
   UPSERT_DIRECT_SQL,
   bestRowsSql,
+  candleParams,
+  timeSpan,
 } from './candle-sql';
 import { BUCKET_ORIGIN, TIMEFRAME_MS, candleSourceOf, type Timeframe } from './timeframe';
 
@@ -278,42 +279,14 @@ export class CandlesRepository {
   }
 }
 
-/** The stored rows a timeframe is aggregated from. */
 /** The distinct names of a bucket's rows, in time order, comma-joined (usually one name). */
 function namesInOrder(names: string[]): string {
   const first = names[0] ?? '';
   return names.every((name) => name === first) ? first : [...new Set(names)].join(',');
 }
 
+/** The stored rows a timeframe is aggregated from. */
 function storedTable(timeframe: Timeframe): 'candles' | '1h' | '1d' {
   const input = candleSourceOf(timeframe);
   return input.table === 'candles' ? 'candles' : input.timeframe;
-}
-
-/** The UNNEST parameters ($1–$11) of a candle upsert. */
-function candleParams(rows: readonly CandleWrite[]): unknown[] {
-  return [
-    pgNumbers(rows.map((r) => r.assetId)),
-    pgEpochMillis(rows.map((r) => r.openTime)),
-    pgTexts(rows.map((r) => r.source)),
-    pgDecimals(rows.map((r) => r.open)),
-    pgDecimals(rows.map((r) => r.high)),
-    pgDecimals(rows.map((r) => r.low)),
-    pgDecimals(rows.map((r) => r.close)),
-    pgDecimals(rows.map((r) => r.volume)),
-    pgDecimals(rows.map((r) => r.quoteVolume)),
-    pgNumbers(rows.map((r) => r.tradeCount ?? 0)),
-    pgBooleans(rows.map((r) => r.isClosed ?? true)),
-  ];
-}
-
-function timeSpan(rows: readonly CandleWrite[]): { first: number; last: number } {
-  let first = Infinity;
-  let last = -Infinity;
-  for (const row of rows) {
-    const time = row.openTime.getTime();
-    if (time < first) first = time;
-    if (time > last) last = time;
-  }
-  return { first, last };
 }

@@ -1,12 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  loadSentimentModel,
-  SentimentModel,
-  SentimentModelError,
-  type SentimentModelFile,
-} from './sentiment-model';
+import { SentimentModelError, type SentimentModelFile } from './model-file';
+import { loadSentimentModel, SentimentModel } from './sentiment-model';
 import { LEXICON_FEATURES } from './text-features';
 
 function modelFile(overrides: Partial<SentimentModelFile> = {}): SentimentModelFile {

@@ -1,9 +1,16 @@
 // The trained sentiment model (multinomial logistic regression, see docs/sentiment.md): read once
 // from sentiment-model.json, checked strictly, then scored in-process with no allocation beyond
 // the text's own features.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SENTIMENT_LABELS, type SentimentLabel } from '../sentiment-analyzer';
+import {
+  CLASSES,
+  checkModelFile,
+  MODEL_PATH,
+  readModelFile,
+  SentimentModelError,
+  weightsOf,
+  type SentimentModelFile,
+} from './model-file';
 import {
   CHARS_PREFIX,
   groupValue,
@@ -15,25 +22,8 @@ import {
   type TextFeatures,
 } from './text-features';
 
-export const MODEL_FORMAT = 1;
-export const MODEL_PATH = join(__dirname, 'sentiment-model.json');
-const CLASSES = SENTIMENT_LABELS.length;
-const VERSION = /^tfn-logreg-[0-9a-f]{10}$/;
 /** Keys the model does not know, remembered by id for predictText; cleared beyond this. */
 const UNKNOWN_KEYS_LIMIT = 200_000;
-
-/** sentiment-model.json as written by `npm run train:sentiment`. */
-export interface SentimentModelFile {
-  format: number;
-  version: string;
-  labels: SentimentLabel[];
-  /** Logits are divided by it (fitted on cross-validation predictions) so probabilities are calibrated. */
-  temperature: number;
-  training: Record<string, unknown>;
-  bias: number[];
-  lexicon: Record<string, number[]>;
-  features: Record<string, number[]>;
-}
 
 export type FeatureKind = 'word' | 'phrase' | 'characters' | 'lexicon';
 
@@ -51,24 +41,6 @@ export interface ModelPrediction {
   probabilities: number[];
   /** The features that pushed hardest towards the chosen label, strongest first. */
   strongest: FeatureContribution[];
-}
-
-export class SentimentModelError extends Error {
-  constructor(problem: string) {
-    super(`Invalid sentiment model: ${problem}`);
-    this.name = 'SentimentModelError';
-  }
-}
-
-function weightsOf(where: () => string, value: unknown): number[] {
-  if (
-    !Array.isArray(value) ||
-    value.length !== CLASSES ||
-    !value.every((w) => typeof w === 'number' && Number.isFinite(w))
-  ) {
-    throw new SentimentModelError(`${where()} must be ${CLASSES} finite numbers`);
-  }
-  return value as number[];
 }
 
 function describeKey(key: string): { kind: FeatureKind; feature: string } {
@@ -100,16 +72,7 @@ export class SentimentModel {
   private readonly charRows: number[] = [];
 
   constructor(file: SentimentModelFile) {
-    if (file.format !== MODEL_FORMAT)
-      throw new SentimentModelError(`format must be ${MODEL_FORMAT}`);
-    if (typeof file.version !== 'string' || !VERSION.test(file.version))
-      throw new SentimentModelError('version must look like tfn-logreg-<10 hex digits>');
-    if (JSON.stringify(file.labels) !== JSON.stringify(SENTIMENT_LABELS))
-      throw new SentimentModelError(`labels must be ${SENTIMENT_LABELS.join(', ')}`);
-    if (typeof file.temperature !== 'number' || !(file.temperature > 0))
-      throw new SentimentModelError('temperature must be a positive number');
-    if (typeof file.features !== 'object' || file.features === null)
-      throw new SentimentModelError('features must be an object');
+    checkModelFile(file);
     this.version = file.version;
     this.temperature = file.temperature;
     this.bias = Float64Array.from(weightsOf(() => 'bias', file.bias));
@@ -321,11 +284,5 @@ export class SentimentModel {
 
 /** Reads and checks the shipped model; called once at boot (the file is about 2 MB). */
 export function loadSentimentModel(path = MODEL_PATH): SentimentModel {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new SentimentModelError(`${path} could not be read: ${(error as Error).message}`);
-  }
-  return new SentimentModel(parsed as SentimentModelFile);
+  return new SentimentModel(readModelFile(path));
 }

@@ -1,4 +1,5 @@
-import { CircuitBreaker, CircuitOpenError, sleep } from './http-client';
+import { CircuitBreaker, CircuitOpenError } from './circuit-breaker';
+import { sleep } from './http-client';
 
 describe(CircuitBreaker.name, () => {
   const T0 = 1_000_000;

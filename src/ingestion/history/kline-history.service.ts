@@ -10,6 +10,7 @@ import { IngestionRepository } from '../ingestion.repository';
 import { assetName } from '../known-assets';
 import { BinanceProvider, KLINES_PAGE_SIZE, type Kline } from '../providers/binance.provider';
 import type { RejectedRecord } from '../providers/market-data-provider';
+import { readKlinePage } from '../live/kline-pages';
 import { RunFailureKind, classifyRunFailure } from '../run-failure';
 
 const HOUR = 3_600_000;
@@ -157,17 +158,14 @@ export class KlineHistoryService {
     const width = WIDTH[task.interval];
     let start = task.start;
     while (progress.pages < budget) {
-      const fetched = await this.binance.fetchKlines(task.symbol, start, signal, task.interval);
-      progress.pages++;
-      await this.runs.storeRawPayload(
-        this.binance.name,
-        new Date(),
-        fetched.payload,
-        runId,
-        fetched.text,
+      const fetched = await readKlinePage(
+        this.binance,
+        this.runs,
+        { symbol: task.symbol, start, interval: task.interval, runId },
+        progress,
+        signal,
       );
-      progress.fetched += fetched.payload.length;
-      progress.rejected.push(...fetched.rejected);
+      progress.pages++;
       const now = Date.now();
       // Only closed klines: the open bucket is the 1-minute roll-up's until it closes.
       const closed = fetched.klines.filter(
@@ -180,7 +178,7 @@ export class KlineHistoryService {
       progress.updated += written.updated;
       progress.through[`${task.symbol} ${task.interval}`] = new Date(next - width).toISOString();
       start = next;
-      if (fetched.payload.length < KLINES_PAGE_SIZE || start + width > now) return;
+      if (fetched.rows < KLINES_PAGE_SIZE || start + width > now) return;
     }
   }
 

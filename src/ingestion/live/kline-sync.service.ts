@@ -11,6 +11,7 @@ import { assetName } from '../known-assets';
 import { BinanceProvider, KLINES_PAGE_SIZE, type Kline } from '../providers/binance.provider';
 import type { RejectedRecord } from '../providers/market-data-provider';
 import { RunFailureKind, classifyRunFailure } from '../run-failure';
+import { readKlinePage } from './kline-pages';
 import { LiveMarketWriter } from './live-market.writer';
 
 const MINUTE = 60_000;
@@ -141,21 +142,18 @@ export class KlineSyncService {
       };
       try {
         for (let page = 0; page < MAX_PAGES_PER_SYMBOL; page++) {
-          const fetched = await this.binance.fetchKlines(symbol, start, signal);
-          await this.runs.storeRawPayload(
-            this.binance.name,
-            new Date(),
-            fetched.payload,
-            runId,
-            fetched.text,
+          const fetched = await readKlinePage(
+            this.binance,
+            this.runs,
+            { symbol, start, runId },
+            outcome,
+            signal,
           );
-          outcome.fetched += fetched.payload.length;
-          outcome.rejected.push(...fetched.rejected);
           const klines = fetched.klines.filter((k) => k.openTime >= start);
           if (klines.length === 0) break;
           pending.push(...klines);
           start = klines[klines.length - 1].openTime + MINUTE;
-          if (fetched.payload.length < KLINES_PAGE_SIZE) break;
+          if (fetched.rows < KLINES_PAGE_SIZE) break;
           if (pending.length >= ROWS_PER_TRANSACTION) await write();
         }
       } finally {

@@ -2,7 +2,8 @@
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { loadAppConfig, type AppConfig } from '../../src/config/app-config';
-import { AssetsRepository, type AssetUpsert } from '../../src/cryptocurrencies/assets.repository';
+import type { AssetUpsert } from '../../src/cryptocurrencies/asset-upsert';
+import { AssetsRepository } from '../../src/cryptocurrencies/assets.repository';
 import { AssetEntity } from '../../src/cryptocurrencies/entities/asset.entity';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { runPendingMigrations } from '../../src/database/migrate';

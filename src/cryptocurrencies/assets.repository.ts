@@ -1,130 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import {
+  type AssetFilter,
+  type AssetPage,
+  type AssetSortField,
+  type SortOrder,
+  type TopCategory,
+} from './asset-query';
+import {
+  UPSERT_COLUMNS,
+  UPSERT_SQL,
+  type AssetUpsert,
+  type AssetUpsertResult,
+} from './asset-upsert';
 import { AssetEntity } from './entities/asset.entity';
-
-export const ASSET_SORT_FIELDS = [
-  'market_cap',
-  'market_cap_rank',
-  'current_price',
-  'total_volume',
-  'price_change_percentage_24h',
-  'name',
-  'symbol',
-] as const;
-export type AssetSortField = (typeof ASSET_SORT_FIELDS)[number];
-export type SortOrder = 'asc' | 'desc';
-
-export const TOP_CATEGORIES = ['market_cap', 'volume', 'gainers', 'losers'] as const;
-export type TopCategory = (typeof TOP_CATEGORIES)[number];
-
-export interface AssetFilter {
-  /** Substring of the symbol or the name, case-insensitive. */
-  search?: string;
-  symbols?: string[];
-  minMarketCap?: number;
-  maxMarketCap?: number;
-  minVolume?: number;
-  minPrice?: number;
-  maxPrice?: number;
-  source?: string;
-}
-
-export interface AssetPage {
-  rows: AssetEntity[];
-  total: number;
-}
-
-/** What ingestion writes about an asset; absent/null fields keep their stored value. */
-export interface AssetUpsert {
-  symbol: string;
-  name: string;
-  source: string;
-  slug?: string | null;
-  coingeckoId?: string | null;
-  coinmarketcapId?: number | null;
-  coinpaprikaId?: string | null;
-  marketCapRank?: number | null;
-  currentPrice?: number | null;
-  marketCap?: number | null;
-  fullyDilutedValuation?: number | null;
-  totalVolume?: number | null;
-  high24h?: number | null;
-  low24h?: number | null;
-  priceChange24h?: number | null;
-  priceChangePercentage1h?: number | null;
-  priceChangePercentage24h?: number | null;
-  priceChangePercentage7d?: number | null;
-  priceChangePercentage30d?: number | null;
-  circulatingSupply?: number | null;
-  totalSupply?: number | null;
-  maxSupply?: number | null;
-  ath?: number | null;
-  athDate?: Date | null;
-  atl?: number | null;
-  atlDate?: Date | null;
-  imageUrl?: string | null;
-  description?: string | null;
-  website?: string | null;
-  lastUpdated?: Date | null;
-}
-
-export interface AssetUpsertResult {
-  created: number;
-  updated: number;
-  unchanged: number;
-  /** Asset id of every upserted symbol. */
-  ids: Map<string, number>;
-}
-
-/** Column, PostgreSQL array type, and field of AssetUpsert, in insert order. */
-const UPSERT_COLUMNS: readonly (readonly [string, string, keyof AssetUpsert])[] = [
-  ['symbol', 'varchar', 'symbol'],
-  ['name', 'varchar', 'name'],
-  ['source', 'varchar', 'source'],
-  ['slug', 'varchar', 'slug'],
-  ['coingecko_id', 'varchar', 'coingeckoId'],
-  ['coinmarketcap_id', 'integer', 'coinmarketcapId'],
-  ['coinpaprika_id', 'varchar', 'coinpaprikaId'],
-  ['market_cap_rank', 'integer', 'marketCapRank'],
-  ['current_price', 'numeric', 'currentPrice'],
-  ['market_cap', 'numeric', 'marketCap'],
-  ['fully_diluted_valuation', 'numeric', 'fullyDilutedValuation'],
-  ['total_volume', 'numeric', 'totalVolume'],
-  ['high_24h', 'numeric', 'high24h'],
-  ['low_24h', 'numeric', 'low24h'],
-  ['price_change_24h', 'numeric', 'priceChange24h'],
-  ['price_change_percentage_1h', 'numeric', 'priceChangePercentage1h'],
-  ['price_change_percentage_24h', 'numeric', 'priceChangePercentage24h'],
-  ['price_change_percentage_7d', 'numeric', 'priceChangePercentage7d'],
-  ['price_change_percentage_30d', 'numeric', 'priceChangePercentage30d'],
-  ['circulating_supply', 'numeric', 'circulatingSupply'],
-  ['total_supply', 'numeric', 'totalSupply'],
-  ['max_supply', 'numeric', 'maxSupply'],
-  ['ath', 'numeric', 'ath'],
-  ['ath_date', 'timestamptz', 'athDate'],
-  ['atl', 'numeric', 'atl'],
-  ['atl_date', 'timestamptz', 'atlDate'],
-  ['image_url', 'text', 'imageUrl'],
-  ['description', 'text', 'description'],
-  ['website', 'text', 'website'],
-  ['last_updated', 'timestamptz', 'lastUpdated'],
-];
-const KEY_COLUMNS = new Set(['symbol']);
-/** Ids of the asset at each provider: merged from every source, whatever its priority. */
-const PROVIDER_ID_COLUMNS = new Set(['coingecko_id', 'coinmarketcap_id', 'coinpaprika_id']);
-const PRIORITY_PARAM = `$${UPSERT_COLUMNS.length + 1}`;
-
-/**
- * When sources disagree, the one earlier in INGESTION_PROVIDERS (the priority list) decides
- * the current values; a lower-priority source still fills values the asset lacks, and takes
- * over when the preferred source's data is over an hour older than its own.
- */
-const INCOMING_WINS = `(
-  COALESCE(array_position(${PRIORITY_PARAM}::text[], EXCLUDED.source::text), 1000)
-    <= COALESCE(array_position(${PRIORITY_PARAM}::text[], assets.source::text), 1000)
-  OR assets.last_updated IS NULL
-  OR assets.last_updated < EXCLUDED.last_updated - interval '1 hour')`;
 
 /** Sort keys to entity expressions; whitelisted, never interpolated from input. */
 const SORT_EXPRESSIONS: Record<AssetSortField, string> = {
@@ -147,28 +37,6 @@ const TOP_ORDER: Record<TopCategory, { field: string; order: 'ASC' | 'DESC' }> =
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
-
-function buildUpsertSql(): string {
-  const columns = UPSERT_COLUMNS.map(([column]) => column);
-  const arrays = UPSERT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`);
-  const mutable = columns.filter((c) => !KEY_COLUMNS.has(c));
-  const merged = (c: string) =>
-    PROVIDER_ID_COLUMNS.has(c)
-      ? `COALESCE(EXCLUDED.${c}, assets.${c})`
-      : `CASE WHEN ${INCOMING_WINS} THEN COALESCE(EXCLUDED.${c}, assets.${c}) ELSE COALESCE(assets.${c}, EXCLUDED.${c}) END`;
-  return `
-    INSERT INTO assets (${columns.join(', ')})
-    SELECT * FROM UNNEST(${arrays.join(', ')})
-    ON CONFLICT (symbol) DO UPDATE SET
-      ${mutable.map((c) => `${c} = ${merged(c)}`).join(',\n      ')},
-      is_active = true,
-      updated_at = now()
-    WHERE (${mutable.map((c) => `assets.${c}`).join(', ')})
-      IS DISTINCT FROM (${mutable.map(merged).join(', ')})
-    RETURNING id, symbol, (xmax = 0) AS inserted`;
-}
-
-const UPSERT_SQL = buildUpsertSql();
 
 @Injectable()
 export class AssetsRepository {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../common/errors/app.exception';
-import { AssetsRepository, type TopCategory } from './assets.repository';
+import type { TopCategory } from './asset-query';
+import { AssetsRepository } from './assets.repository';
 import type {
   CryptocurrencyDetailDto,
   CryptocurrencyPageDto,

@@ -2,7 +2,8 @@
 // ingestion uses, so tests exercise the real SQL.
 import type { INestApplication } from '@nestjs/common';
 import { CacheVersionsService } from '../../src/common/cache/cache-versions.service';
-import { AssetsRepository, type AssetUpsert } from '../../src/cryptocurrencies/assets.repository';
+import type { AssetUpsert } from '../../src/cryptocurrencies/asset-upsert';
+import { AssetsRepository } from '../../src/cryptocurrencies/assets.repository';
 import { CandlesRepository, type CandleWrite } from '../../src/price-history/candles.repository';
 import { LatestPriceStore, type LatestPrice } from '../../src/price-history/latest-price.store';
 import {

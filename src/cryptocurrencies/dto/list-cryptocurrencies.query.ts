@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { toSymbolList } from '../../common/dto/query-transforms';
 import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../common/pipes/parse-symbol.pipe';
-import { ASSET_SORT_FIELDS, type AssetSortField, type SortOrder } from '../assets.repository';
+import { ASSET_SORT_FIELDS, type AssetSortField, type SortOrder } from '../asset-query';
 import { IntegerParam, NumberParam, SourceParam } from '../../common/dto/query-params';
 
 export const MAX_PAGE_SIZE = 1000;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
-import { TOP_CATEGORIES, type TopCategory } from '../assets.repository';
+import { TOP_CATEGORIES, type TopCategory } from '../asset-query';
 
 export class TopCategoryParams {
   @ApiProperty({ enum: TOP_CATEGORIES, example: 'gainers' })

@@ -3,13 +3,13 @@ import { parse, type Info } from 'csv-parse';
 import { readFile } from 'node:fs/promises';
 import { AppConfig } from '../../config/app-config';
 import { SYMBOL_PATTERN } from '../../common/pipes/parse-symbol.pipe';
-import type { AssetUpsert } from '../../cryptocurrencies/assets.repository';
 import { assetProblems } from './record-checks';
 import type {
   FetchedPayload,
   MarketDataProvider,
   NormalisedBatch,
   RejectedRecord,
+  NormalisedAsset,
 } from './market-data-provider';
 
 const REQUIRED = ['symbol', 'name', 'price_usd'] as const;
@@ -146,7 +146,7 @@ export class CsvProvider implements MarketDataProvider {
   }
 
   /** The asset of a row, or why the row cannot be used. */
-  private toAsset(row: Row, fetchedAt: Date): AssetUpsert | string {
+  private toAsset(row: Row, fetchedAt: Date): NormalisedAsset | string {
     const symbol = row.symbol?.toUpperCase() ?? '';
     if (!SYMBOL_PATTERN.test(symbol))
       return `symbol '${row.symbol ?? ''}' is not 1–20 letters or digits`;
@@ -172,7 +172,7 @@ export class CsvProvider implements MarketDataProvider {
       return value;
     };
     const price = number('price_usd', { min: 0, required: true });
-    const asset: AssetUpsert = {
+    const asset: NormalisedAsset = {
       symbol,
       name,
       source: this.name,

@@ -3,8 +3,7 @@
 // (the highest-ranked provider entry wins), the checks every record must pass
 // (record-checks.ts), and the snapshot of each asset.
 import { SYMBOL_PATTERN } from '../../common/pipes/parse-symbol.pipe';
-import type { AssetUpsert } from '../../cryptocurrencies/assets.repository';
-import type { NormalisedBatch } from './market-data-provider';
+import type { NormalisedBatch, NormalisedAsset } from './market-data-provider';
 import { assetProblems, safeImageUrl } from './record-checks';
 
 export type JsonType = 'string' | 'number' | 'object';
@@ -62,7 +61,7 @@ export function normaliseListing(
   items: unknown[],
   expected: Record<string, JsonType>,
   fetchedAt: Date,
-  toAsset: (record: Record_) => AssetUpsert | string,
+  toAsset: (record: Record_) => NormalisedAsset | string,
   label: (record: Record_) => string,
 ): NormalisedBatch {
   const batch: NormalisedBatch = { assets: [], snapshots: [], rejected: [], drift: [] };

@@ -1,5 +1,5 @@
+import type { AssetRecord } from '../../common/market/asset-record';
 import type { ProviderName } from '../../config/environment';
-import type { AssetUpsert } from '../../cryptocurrencies/assets.repository';
 
 /** A provider response exactly as fetched, before any interpretation. */
 export interface FetchedPayload {
@@ -12,6 +12,9 @@ export interface FetchedPayload {
   /** `text` is not JSON (a CSV file): stored as text, never as jsonb. */
   textIsNotJson?: boolean;
 }
+
+/** An asset as a provider reports it, in the unified schema. */
+export type NormalisedAsset = AssetRecord;
 
 export interface SnapshotRecord {
   symbol: string;
@@ -29,7 +32,7 @@ export interface RejectedRecord {
 
 /** A payload in the unified schema, with what could not be used and why. */
 export interface NormalisedBatch {
-  assets: AssetUpsert[];
+  assets: NormalisedAsset[];
   snapshots: SnapshotRecord[];
   rejected: RejectedRecord[];
   /** Fields missing, renamed or retyped compared with the documented format. */

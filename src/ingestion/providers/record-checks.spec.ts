@@ -1,4 +1,4 @@
-import type { AssetUpsert } from '../../cryptocurrencies/assets.repository';
+import type { NormalisedAsset } from './market-data-provider';
 import {
   assetProblems,
   printable,
@@ -8,7 +8,7 @@ import {
 } from './record-checks';
 
 const RECEIVED = new Date('2026-11-20T10:00:00Z');
-const anAsset = (changes: Partial<AssetUpsert> = {}): AssetUpsert => ({
+const anAsset = (changes: Partial<NormalisedAsset> = {}): NormalisedAsset => ({
   symbol: 'BTC',
   name: 'Bitcoin',
   source: 'coingecko',
@@ -28,7 +28,7 @@ describe(assetProblems.name, () => {
     expect(assetProblems(anAsset(), RECEIVED)).toEqual([]);
   });
 
-  it.each<[Partial<AssetUpsert>, string]>([
+  it.each<[Partial<NormalisedAsset>, string]>([
     [{ currentPrice: 0 }, 'price 0 is not positive'],
     [{ currentPrice: -1 }, 'price -1 is not positive'],
     [{ currentPrice: Infinity }, 'price Infinity is not a finite number'],

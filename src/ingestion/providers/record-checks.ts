@@ -2,7 +2,7 @@
 // their field says (prices positive, amounts non-negative, finite and within sane bounds,
 // OHLC consistent), text PostgreSQL can store, and no time from the future. A record that
 // fails is rejected on its own, with its reasons; the rest of its payload is stored.
-import type { AssetUpsert } from '../../cryptocurrencies/assets.repository';
+import type { NormalisedAsset } from './market-data-provider';
 
 /** How far ahead of our clock a provider's timestamp may be (its clock, our clock). */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -22,7 +22,7 @@ const UNSTORABLE_TEXT =
   // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-type NumberRule = readonly [field: keyof AssetUpsert, label: string, min: number, max: number];
+type NumberRule = readonly [field: keyof NormalisedAsset, label: string, min: number, max: number];
 
 const NUMBER_RULES: readonly NumberRule[] = [
   ['currentPrice', 'price', Number.MIN_VALUE, MAX_PRICE],
@@ -108,7 +108,7 @@ export function safeImageUrl(value: string | null | undefined): string | null {
 }
 
 /** Every reason an asset record cannot be stored (empty when it can). */
-export function assetProblems(asset: AssetUpsert, receivedAt: Date): string[] {
+export function assetProblems(asset: NormalisedAsset, receivedAt: Date): string[] {
   const problems: string[] = [];
   for (const field of TEXT_FIELDS) {
     const value = asset[field];

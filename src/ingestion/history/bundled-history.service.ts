@@ -123,6 +123,9 @@ export class BundledHistoryService implements OnApplicationBootstrap, BeforeAppl
       } else {
         outcome.imported++;
         outcome.candles += run.createdCount + run.updatedCount;
+        this.logger.debug(
+          `bundled history: ${file.name} imported, ${(run.createdCount + run.updatedCount).toLocaleString('en')} daily candles`,
+        );
       }
       const now = Date.now();
       if (now - reported >= PROGRESS_EVERY_MS && index < pending.length - 1) {

@@ -1,26 +1,31 @@
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../src/auth/api-keys.service';
 import { CsvProvider } from '../src/ingestion/providers/csv.provider';
+import { clientsFor, type Problem, PROBLEM_JSON, type Query } from './support/clients';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
-const PROBLEM_JSON = /^application\/problem\+json/;
 
 describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
   let sut: TestApp;
+  const { api, ingestion } = clientsFor(() => sut.baseUrl);
+  const admin = clientsFor(() => sut.baseUrl, { 'X-API-Key': ADMIN_KEY });
 
-  const waitForRun = async (runId: string): Promise<void> => {
+  const waitForRun = async (runId: string): Promise<string> => {
     for (let i = 0; i < 100; i++) {
-      const response = await fetch(`${sut.baseUrl}/api/v1/ingestion/runs/${runId}`);
-      if (((await response.json()) as { status: string }).status !== 'running') return;
+      const { status } = (await ingestion.run(runId)).body;
+      if (status !== 'running') return status;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`run ${runId} still running after 5 s`);
   };
 
-  const sync = (query = '', key: string | null = ADMIN_KEY, headers: Record<string, string> = {}) =>
-    fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync${query}`, {
-      method: 'POST',
+  const sync = (
+    query: Query = {},
+    key: string | null = ADMIN_KEY,
+    headers: Record<string, string> = {},
+  ) =>
+    ingestion.sync(query, {
       headers: { ...(key === null ? {} : { 'X-API-Key': key }), ...headers },
     });
 
@@ -37,8 +42,8 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
   });
 
   it('runs a sync for an admin key and reports what it wrote', async () => {
-    const response = await sync('?provider=csv');
-    const body = (await response.json()) as Record<string, unknown>;
+    const response = await sync({ provider: 'csv' });
+    const body = response.body;
 
     expect(response.status).toBe(200);
     expect(body).toMatchObject({
@@ -54,7 +59,7 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
 
   describe('authorization (deny by default)', () => {
     it('answers 401 without a key, naming the header', async () => {
-      const response = await sync('', null);
+      const response = await sync({}, null);
 
       expect(response.status).toBe(401);
       expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
@@ -63,28 +68,28 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
 
     it('answers 401 for an unknown or revoked key', async () => {
       const key = (await sut.app.get(ApiKeysService).create('soon-revoked', 'admin')).key;
-      expect((await sync('', key)).status).toBe(200);
+      expect((await sync({}, key)).status).toBe(200);
       const [{ id }] = await sut.app
         .get(DataSource)
         .query<{ id: string }[]>(`SELECT id FROM api_keys WHERE name = 'soon-revoked'`);
       await sut.app.get(ApiKeysService).revoke(id);
 
-      expect((await sync('', 'not-a-key')).status).toBe(401);
-      expect((await sync('', key)).status).toBe(401);
+      expect((await sync({}, 'not-a-key')).status).toBe(401);
+      expect((await sync({}, key)).status).toBe(401);
     });
 
     it('answers 403 for a key without the admin role', async () => {
       const key = (await sut.app.get(ApiKeysService).create('partner-1', 'partner')).key;
 
-      const response = await sync('', key);
+      const response = await sync({}, key);
 
       expect(response.status).toBe(403);
-      expect(((await response.json()) as { detail: string }).detail).toContain('admin');
+      expect((response.body as unknown as Problem).detail).toContain('admin');
     });
 
     it('stores only hashes, and records when a key was last used', async () => {
       const key = (await sut.app.get(ApiKeysService).create('ops', 'admin')).key;
-      await sync('', key);
+      await sync({}, key);
 
       const [row] = await sut.app
         .get(DataSource)
@@ -108,24 +113,21 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
         .get(DataSource)
         .query<unknown[]>('SELECT id FROM ingestion_runs');
       for (const method of ['PUT', 'PATCH', 'DELETE']) {
-        const response = await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync?source=csv`, {
-          method,
-          headers: { 'X-API-Key': ADMIN_KEY },
+        const response = await admin.api.request(method, '/api/v1/cryptocurrencies/sync', {
+          query: { source: 'csv' },
         });
 
         expect(response.status).toBe(405);
         expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         expect(response.headers.get('allow')).toContain('POST');
-        expect(await response.json()).toMatchObject({ status: 405, code: 'method_not_allowed' });
+        expect(response.body).toMatchObject({ status: 405, code: 'method_not_allowed' });
       }
       // GET would match the symbol route (`/cryptocurrencies/{symbol}`): it is refused, not a 404.
-      const get = await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync`, {
-        headers: { 'X-API-Key': ADMIN_KEY },
-      });
+      const get = await admin.api.get('/api/v1/cryptocurrencies/sync');
       expect(get.status).toBe(405);
       expect(get.headers.get('allow')).toBe('POST');
-      expect(await get.json()).toMatchObject({ status: 405, code: 'method_not_allowed' });
-      const put = await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync`, { method: 'PUT' });
+      expect(get.body).toMatchObject({ status: 405, code: 'method_not_allowed' });
+      const put = await api.request('PUT', '/api/v1/cryptocurrencies/sync');
       expect(put.headers.get('allow')).not.toContain('GET');
       expect(
         await sut.app.get(DataSource).query<unknown[]>('SELECT id FROM ingestion_runs'),
@@ -133,7 +135,7 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
     });
 
     it('answers 404, not 405, for a path no method has', async () => {
-      const response = await fetch(`${sut.baseUrl}/api/v1/nothing-here`, { method: 'DELETE' });
+      const response = await api.delete('/api/v1/nothing-here');
 
       expect(response.status).toBe(404);
       expect(response.headers.get('allow')).toBeNull();
@@ -141,29 +143,25 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
   });
 
   describe('with a JSON body', () => {
-    const syncWithBody = (body: unknown, query = '') =>
-      fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync${query}`, {
-        method: 'POST',
-        headers: { 'X-API-Key': ADMIN_KEY, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+    const syncWithBody = (body: unknown, query: Query = {}) =>
+      admin.ingestion.sync(query, { body });
 
     it('reads the body like the query: a provider named there is the one run', async () => {
       const unknown = await syncWithBody({ provider: 'nope' });
       expect(unknown.status).toBe(400);
-      expect(((await unknown.json()) as { detail: string }).detail).toContain('Enabled: csv');
+      expect((unknown.body as unknown as Problem).detail).toContain('Enabled: csv');
 
       const started = await syncWithBody({ provider: 'csv', wait: false });
       expect(started.status).toBe(202);
-      const run = (await started.json()) as { run_id: string; provider: string };
+      const run = started.body;
       expect(run.provider).toBe('csv');
       await waitForRun(run.run_id);
     });
 
     it('refuses a field given in query and body with different values, and unknown fields', async () => {
-      const conflicting = await syncWithBody({ provider: 'csv' }, '?provider=coingecko');
+      const conflicting = await syncWithBody({ provider: 'csv' }, { provider: 'coingecko' });
       expect(conflicting.status).toBe(400);
-      expect(await conflicting.json()).toMatchObject({
+      expect(conflicting.body).toMatchObject({
         code: 'validation_failed',
         errors: [{ field: 'provider' }],
       });
@@ -179,30 +177,21 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
   });
 
   it('answers 400 naming the enabled providers for an unknown one', async () => {
-    const response = await sync('?provider=kraken');
-    const body = (await response.json()) as { detail: string; errors: { field: string }[] };
+    const response = await sync({ provider: 'kraken' });
+    const body = response.body as unknown as Problem;
 
     expect(response.status).toBe(400);
     expect(body.detail).toContain('Enabled: csv');
-    expect(body.errors[0].field).toBe('provider');
+    expect(body.errors?.[0].field).toBe('provider');
   });
 
   it('answers 202 with the run id at once when wait=false', async () => {
-    const response = await sync('?wait=false');
-    const body = (await response.json()) as { run_id: string; status: string };
+    const response = await sync({ wait: false });
+    const body = response.body;
 
     expect(response.status).toBe(202);
     expect(body.status).toBe('running');
-    let status = 'running';
-    for (let i = 0; i < 50 && status === 'running'; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      status = (
-        (await (await fetch(`${sut.baseUrl}/api/v1/ingestion/runs/${body.run_id}`)).json()) as {
-          status: string;
-        }
-      ).status;
-    }
-    expect(status).toBe('success');
+    expect(await waitForRun(body.run_id)).toBe('success');
   });
 
   it('answers 409 to a concurrent sync of the same source', async () => {
@@ -232,7 +221,7 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
       );
     const timedOut = await sync();
 
-    const failedBody = (await failed.json()) as { run_id: string; detail: string };
+    const failedBody = failed.body as unknown as Problem;
     expect(failed.status).toBe(502);
     expect(failedBody.detail).toContain('ECONNREFUSED');
     expect(failedBody.run_id).toMatch(/^[0-9a-f-]{36}$/);
@@ -243,14 +232,14 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
     it('replays the stored response to a retry without calling the provider again', async () => {
       const fetchFile = jest.spyOn(sut.app.get(CsvProvider), 'fetch');
 
-      const first = await sync('', ADMIN_KEY, { 'Idempotency-Key': 'retry-1' });
-      const retry = await sync('', ADMIN_KEY, { 'Idempotency-Key': 'retry-1' });
+      const first = await sync({}, ADMIN_KEY, { 'Idempotency-Key': 'retry-1' });
+      const retry = await sync({}, ADMIN_KEY, { 'Idempotency-Key': 'retry-1' });
 
       expect(first.status).toBe(200);
       expect(retry.status).toBe(200);
       expect(retry.headers.get('idempotent-replayed')).toBe('true');
       // The same bytes, keys in the same order: the stored response, not a re-encoding of it.
-      expect(await retry.text()).toBe(await first.text());
+      expect(retry.text).toBe(first.text);
       expect(fetchFile).toHaveBeenCalledTimes(1);
     });
 
@@ -263,26 +252,24 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
       });
 
       const [first, duplicate] = await Promise.all([
-        sync('', ADMIN_KEY, { 'Idempotency-Key': 'dup-1' }),
+        sync({}, ADMIN_KEY, { 'Idempotency-Key': 'dup-1' }),
         new Promise((r) => setTimeout(r, 50)).then(() =>
-          sync('', ADMIN_KEY, { 'Idempotency-Key': 'dup-1' }),
+          sync({}, ADMIN_KEY, { 'Idempotency-Key': 'dup-1' }),
         ),
       ]);
-      const reused = await sync('?wait=false', ADMIN_KEY, { 'Idempotency-Key': 'dup-1' });
+      const reused = await sync({ wait: false }, ADMIN_KEY, { 'Idempotency-Key': 'dup-1' });
 
       expect([first.status, duplicate.status]).toEqual([200, 409]);
-      expect(((await duplicate.json()) as { detail: string }).detail).toContain(
-        'still in progress',
-      );
+      expect((duplicate.body as unknown as Problem).detail).toContain('still in progress');
       expect(reused.status).toBe(409);
-      expect(((await reused.json()) as { detail: string }).detail).toContain('other parameters');
+      expect((reused.body as unknown as Problem).detail).toContain('other parameters');
     });
 
     it('frees the key when the request fails, so a retry runs', async () => {
       jest.spyOn(sut.app.get(CsvProvider), 'fetch').mockRejectedValueOnce(new Error('temporary'));
 
-      const failed = await sync('', ADMIN_KEY, { 'Idempotency-Key': 'fail-1' });
-      const retried = await sync('', ADMIN_KEY, { 'Idempotency-Key': 'fail-1' });
+      const failed = await sync({}, ADMIN_KEY, { 'Idempotency-Key': 'fail-1' });
+      const retried = await sync({}, ADMIN_KEY, { 'Idempotency-Key': 'fail-1' });
 
       expect(failed.status).toBe(502);
       expect(retried.status).toBe(200);
@@ -290,7 +277,7 @@ describe('POST /api/v1/cryptocurrencies/sync (e2e)', () => {
     });
 
     it('rejects a malformed key', async () => {
-      const response = await sync('', ADMIN_KEY, { 'Idempotency-Key': 'x'.repeat(201) });
+      const response = await sync({}, ADMIN_KEY, { 'Idempotency-Key': 'x'.repeat(201) });
 
       expect(response.status).toBe(400);
     });

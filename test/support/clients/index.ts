@@ -1,0 +1,35 @@
+// One client per resource, all on one base URL: `const { market, ingestion } = clientsFor(url)`.
+import { ApiClient } from './api-client';
+import { ApiKeysClient } from './api-keys-client';
+import { HealthClient } from './health-client';
+import { IngestionClient } from './ingestion-client';
+import { MarketClient } from './market-client';
+import { SentimentClient } from './sentiment-client';
+
+export * from './api-client';
+export { ApiKeysClient, HealthClient, IngestionClient, MarketClient, SentimentClient };
+
+export interface Clients {
+  api: ApiClient;
+  market: MarketClient;
+  ingestion: IngestionClient;
+  health: HealthClient;
+  apiKeys: ApiKeysClient;
+  sentiment: SentimentClient;
+}
+
+/** Clients for a base URL (or a function giving it once the app has started), with these headers. */
+export function clientsFor(
+  baseUrl: string | (() => string),
+  headers: Record<string, string> = {},
+): Clients {
+  const api = new ApiClient(baseUrl, headers);
+  return {
+    api,
+    market: new MarketClient(api),
+    ingestion: new IngestionClient(api),
+    health: new HealthClient(api),
+    apiKeys: new ApiKeysClient(api),
+    sentiment: new SentimentClient(api),
+  };
+}

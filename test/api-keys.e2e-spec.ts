@@ -1,70 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { clientsFor } from './support/clients';
 import { serverRedisUrl, startTestApp, startTestCluster, type TestApp } from './support/test-app';
 import { serverDatabaseUrl } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
 const ADMIN_KEY = 'api-keys-suite-admin-key-0123456789';
-const PATH = '/api/v1/admin/api-keys';
+/** The admin key routes as the holder of `key` calls them ('' sends an empty key). */
+const keysClient = (app: TestApp, key = ADMIN_KEY) =>
+  clientsFor(app.baseUrl, { 'x-api-key': key }).apiKeys;
 
-interface KeyBody {
-  id: string;
-  name: string;
-  role: string;
-  key?: string;
-  key_prefix: string;
-  status: string;
-  last_used_at: string | null;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
-
-/** The admin API-key routes, as a client calls them. */
-class AdminKeysClient {
-  constructor(
-    private readonly app: TestApp,
-    private readonly key = ADMIN_KEY,
-  ) {}
-
-  async create(body: unknown, key = this.key) {
-    const response = await fetch(`${this.app.baseUrl}${PATH}`, {
-      method: 'POST',
-      headers: { 'x-api-key': key, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, headers: response.headers, body: await response.json() };
-  }
-
-  async list(query = '', key = this.key) {
-    const response = await fetch(`${this.app.baseUrl}${PATH}${query}`, {
-      headers: { 'x-api-key': key },
-    });
-    return { status: response.status, body: (await response.json()) as { items: KeyBody[] } };
-  }
-
-  async revoke(id: string, key = this.key) {
-    const response = await fetch(`${this.app.baseUrl}${PATH}/${id}`, {
-      method: 'DELETE',
-      headers: { 'x-api-key': key },
-    });
-    return { status: response.status, text: await response.text() };
-  }
-
-  /** Creates a key that must succeed; returns its body (with the secret). */
-  async issue(name: string, role: string, extra: object = {}): Promise<KeyBody> {
-    const { status, body } = await this.create({ name, role, ...extra });
-    expect(status).toBe(201);
-    return body as KeyBody;
-  }
+/** Issues a key that must succeed; returns its body (with the secret). */
+async function issue(app: TestApp, name: string, role: string, extra: object = {}) {
+  const { status, body } = await keysClient(app).create({ name, role, ...extra });
+  expect(status).toBe(201);
+  return body;
 }
 
 describe('API keys over the admin API (e2e)', () => {
   let sut: TestApp;
-  let admin: AdminKeysClient;
+  let admin: ReturnType<typeof keysClient>;
 
   beforeAll(async () => {
     sut = await startTestApp({ env: { ADMIN_API_KEY: ADMIN_KEY } });
-    admin = new AdminKeysClient(sut);
+    admin = keysClient(sut);
   });
 
   afterAll(async () => {
@@ -83,14 +42,14 @@ describe('API keys over the admin API (e2e)', () => {
       expires_at: null,
       key: expect.stringMatching(/^cma_[\w-]{43}$/),
     });
-    expect((body as KeyBody).key!.startsWith((body as KeyBody).key_prefix)).toBe(true);
-    expect((await admin.list('', (body as KeyBody).key)).status).toBe(200);
+    expect(body.key.startsWith(body.key_prefix)).toBe(true);
+    expect((await keysClient(sut, body.key).list()).status).toBe(200);
   });
 
   it('lists keys without their secrets, with when each was last used', async () => {
-    const issued = await admin.issue('listed-reader', 'reader');
-    expect((await fetch(`${sut.baseUrl}/`, { headers: { 'x-api-key': issued.key! } })).ok).toBe(
-      true,
+    const issued = await issue(sut, 'listed-reader', 'reader');
+    expect((await clientsFor(sut.baseUrl, { 'x-api-key': issued.key }).api.get('/')).status).toBe(
+      200,
     );
 
     const listed = await waitFor(async () => {
@@ -99,7 +58,7 @@ describe('API keys over the admin API (e2e)', () => {
     }, 'last_used_at to be recorded');
 
     expect(listed).toMatchObject({ name: 'listed-reader', role: 'reader', status: 'active' });
-    expect(JSON.stringify((await admin.list()).body)).not.toContain(issued.key!.slice(12));
+    expect(JSON.stringify((await admin.list()).body)).not.toContain(issued.key.slice(12));
     expect(Object.keys(listed).sort()).toEqual(
       [
         'created_at',
@@ -116,14 +75,15 @@ describe('API keys over the admin API (e2e)', () => {
   });
 
   it('revokes a key at once: refused on the next request, listed only on request', async () => {
-    const issued = await admin.issue('short-lived-admin', 'admin');
-    expect((await admin.list('', issued.key)).status).toBe(200);
+    const issued = await issue(sut, 'short-lived-admin', 'admin');
+    expect((await keysClient(sut, issued.key).list()).status).toBe(200);
 
-    expect(await admin.revoke(issued.id)).toEqual({ status: 204, text: '' });
+    const revoked = await admin.revoke(issued.id);
+    expect({ status: revoked.status, text: revoked.text }).toEqual({ status: 204, text: '' });
 
-    expect((await admin.list('', issued.key)).status).toBe(401);
+    expect((await keysClient(sut, issued.key).list()).status).toBe(401);
     expect((await admin.list()).body.items.map((k) => k.id)).not.toContain(issued.id);
-    const all = (await admin.list('?include_revoked=true')).body.items;
+    const all = (await admin.list({ include_revoked: true })).body.items;
     expect(all.find((k) => k.id === issued.id)).toMatchObject({
       status: 'revoked',
       revoked_at: expect.any(String),
@@ -134,13 +94,13 @@ describe('API keys over the admin API (e2e)', () => {
   });
 
   it('stops accepting a key when it expires', async () => {
-    const issued = await admin.issue('expiring', 'admin', {
+    const issued = await issue(sut, 'expiring', 'admin', {
       expires_at: new Date(Date.now() + 1_500).toISOString(),
     });
-    expect((await admin.list('', issued.key)).status).toBe(200);
+    expect((await keysClient(sut, issued.key).list()).status).toBe(200);
 
     await waitFor(
-      async () => (await admin.list('', issued.key)).status === 401,
+      async () => (await keysClient(sut, issued.key).list()).status === 401,
       'the key to expire',
     );
 
@@ -166,7 +126,7 @@ describe('API keys over the admin API (e2e)', () => {
   });
 
   it('refuses a second active key of the same name with 409', async () => {
-    await admin.issue('unique-name', 'reader');
+    await issue(sut, 'unique-name', 'reader');
 
     const { status, body } = await admin.create({ name: 'unique-name', role: 'admin' });
 
@@ -180,22 +140,24 @@ describe('API keys over the admin API (e2e)', () => {
   });
 
   it('is for admins only: 401 without a key, 403 for other roles, on every route', async () => {
-    const reader = await admin.issue('only-a-reader', 'reader');
+    const reader = await issue(sut, 'only-a-reader', 'reader');
 
-    expect((await admin.list('', '')).status).toBe(401);
-    expect((await admin.list('', reader.key)).status).toBe(403);
-    expect((await admin.create({ name: 'sneaky', role: 'admin' }, reader.key)).status).toBe(403);
-    expect((await admin.revoke(reader.id, reader.key)).status).toBe(403);
+    expect((await keysClient(sut, '').list()).status).toBe(401);
+    expect((await keysClient(sut, reader.key).list()).status).toBe(403);
+    expect(
+      (await keysClient(sut, reader.key).create({ name: 'sneaky', role: 'admin' })).status,
+    ).toBe(403);
+    expect((await keysClient(sut, reader.key).revoke(reader.id)).status).toBe(403);
   });
 
   it('stores only the hash of a key', async () => {
-    const issued = await admin.issue('hash-only', 'reader');
+    const issued = await issue(sut, 'hash-only', 'reader');
 
     const rows = await sut.app
       .get(DataSource)
       .query<Record<string, unknown>[]>(`SELECT * FROM api_keys WHERE id = $1`, [issued.id]);
 
-    expect(JSON.stringify(rows)).not.toContain(issued.key!.slice(12));
+    expect(JSON.stringify(rows)).not.toContain(issued.key.slice(12));
   });
 });
 
@@ -220,14 +182,14 @@ describeServer('API key revocation across instances (server mode)', () => {
   afterAll(() => cluster.close());
 
   it('ends a revoked key on the other instance at once, its rate-limit tier included', async () => {
-    const partner = await new AdminKeysClient(first).issue('partner-app', 'partner');
+    const partner = await issue(first, 'partner-app', 'partner');
     const limitOnSecond = async () =>
-      (await fetch(`${second.baseUrl}/`, { headers: { 'x-api-key': partner.key! } })).headers.get(
+      (await clientsFor(second.baseUrl, { 'x-api-key': partner.key }).api.get('/')).headers.get(
         'x-ratelimit-limit',
       );
     expect(await limitOnSecond()).toBe('5000'); // verified and remembered by the second instance
 
-    expect((await new AdminKeysClient(first).revoke(partner.id)).status).toBe(204);
+    expect((await keysClient(first).revoke(partner.id)).status).toBe(204);
 
     // The announcement travels through Redis: allow it its round trip, not the cache's minute.
     await waitFor(

@@ -1,26 +1,15 @@
+import { clientsFor } from './support/clients';
 import { TcpProxy, reachable } from './support/tcp-proxy';
 import { startTestAppBehindDatabaseProxy } from './support/proxied-database';
 import { startTestApp, type TestApp } from './support/test-app';
 import { serverDatabaseUrl } from './support/test-database';
 
-interface Health {
-  status: string;
-  database: string;
-  services: { postgresql: string; redis: string };
-  checks: Record<string, { status: string; response_time_ms?: number; mode?: string }>;
-  request_id: string;
-}
-
 const LOCAL_REDIS = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
 
-async function getHealth(app: TestApp): Promise<{ status: number; body: Health; ms: number }> {
+async function getHealth(app: TestApp) {
   const started = Date.now();
-  const response = await fetch(`${app.baseUrl}/health`);
-  return {
-    status: response.status,
-    body: (await response.json()) as Health,
-    ms: Date.now() - started,
-  };
+  const { status, body } = await clientsFor(app.baseUrl).health.report();
+  return { status, body, ms: Date.now() - started };
 }
 
 async function eventually<T>(
@@ -63,13 +52,14 @@ describe('Health (e2e)', () => {
   it('answers liveness and readiness for orchestrators', async () => {
     const sut = await startTestApp();
     try {
-      const live = await fetch(`${sut.baseUrl}/health/live`);
-      const ready = await fetch(`${sut.baseUrl}/health/ready`);
+      const { health } = clientsFor(sut.baseUrl);
+      const live = await health.live();
+      const ready = await health.ready();
 
       expect(live.status).toBe(200);
-      expect(await live.json()).toMatchObject({ status: 'ok' });
+      expect(live.body).toMatchObject({ status: 'ok' });
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toMatchObject({
+      expect(ready.body).toMatchObject({
         status: 'ok',
         checks: { postgresql: { status: 'up' } },
       });
@@ -118,13 +108,13 @@ describe('Health (e2e)', () => {
       expect(degraded.body.database).toBe('connected');
       expect(degraded.ms).toBeLessThan(2_500);
       for (const path of ['/', '/health/live', '/health/ready', '/docs-json', '/metrics']) {
-        expect((await fetch(`${sut.baseUrl}${path}`)).status).toBe(200);
+        expect((await clientsFor(sut.baseUrl).api.get(path)).status).toBe(200);
       }
       // The latest price and the rate limiter go to Redis first: without it the price read
       // falls back to PostgreSQL (here: no such asset, so 404) instead of failing or hanging.
       const started = Date.now();
       const prices = await Promise.all(
-        Array.from({ length: 5 }, () => fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/NOPE/price`)),
+        Array.from({ length: 5 }, () => clientsFor(sut.baseUrl).market.price('NOPE')),
       );
       expect(prices.map((response) => response.status)).toEqual([404, 404, 404, 404, 404]);
       expect(Date.now() - started).toBeLessThan(2_500);
@@ -160,8 +150,9 @@ describe('Health (e2e)', () => {
       expect(down.ms).toBeLessThan(2_500);
       expect(down.body).toMatchObject({ status: 'error', database: 'disconnected' });
       expect(down.body.services.postgresql).toMatch(/^unhealthy: /);
-      expect((await fetch(`${sut.baseUrl}/health/ready`)).status).toBe(503);
-      expect((await fetch(`${sut.baseUrl}/health/live`)).status).toBe(200);
+      const { health } = clientsFor(sut.baseUrl);
+      expect((await health.ready()).status).toBe(503);
+      expect((await health.live()).status).toBe(200);
 
       await proxy.start();
       const healed = await eventually(

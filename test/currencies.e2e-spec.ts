@@ -33,7 +33,7 @@ describe('Prices in any currency (e2e)', () => {
     await repository.upsertRates(
       rates.map(([day, rate]) => ({ currency, day: isoDay(day), rate, source: 'coingecko' })),
     );
-    sut.app.get(CurrenciesService).invalidate();
+    await sut.app.get(CurrenciesService).ratesChanged();
   };
 
   beforeAll(async () => {

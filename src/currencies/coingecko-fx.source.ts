@@ -89,7 +89,7 @@ export class CoinGeckoFxSource implements OnApplicationBootstrap, BeforeApplicat
     const written = await this.repository.upsertRates(
       rates.map((r) => ({ currency: r.code, day, rate: r.rate, source: COINGECKO_FX_SOURCE })),
     );
-    this.currencies.invalidate();
+    if (written > 0) await this.currencies.ratesChanged();
     return { currencies: rates.length, written, rejected: rejected.length };
   }
 }

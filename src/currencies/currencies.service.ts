@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CacheVersionsService } from '../common/cache/cache-versions.service';
 import { AppException } from '../common/errors/app.exception';
 import { AppConfig } from '../config/app-config';
 import { RateTable } from './conversion';
@@ -27,6 +28,7 @@ export class CurrenciesService {
   constructor(
     private readonly repository: FxRatesRepository,
     private readonly config: AppConfig,
+    private readonly cacheVersions: CacheVersionsService,
   ) {}
 
   /** The quote currency of a request (default usd), or a 400 naming the supported ones. */
@@ -73,6 +75,12 @@ export class CurrenciesService {
     this.supportedCodes = undefined;
   }
 
+  /** After rates were written: this instance reads them again, every cached answer is stale. */
+  async ratesChanged(): Promise<void> {
+    this.invalidate();
+    await this.cacheVersions.invalidateAll();
+  }
+
   private async loadSupported(): Promise<Map<string, QuoteCurrency>> {
     const [fiat, priced] = await Promise.all([
       this.repository.currencies(),
@@ -81,9 +89,12 @@ export class CurrenciesService {
       ]),
     ]);
     const codes = new Map<string, QuoteCurrency>([['usd', USD]]);
-    for (const { code } of fiat) codes.set(code, { code, kind: 'fiat' });
+    for (const { code, name, kind } of fiat)
+      codes.set(code, { code, kind: 'fiat', type: kind, name });
     for (const [code, asset] of Object.entries(CRYPTO_QUOTES)) {
-      if (priced.includes(asset.symbol)) codes.set(code, { code, kind: 'crypto', asset });
+      if (priced.includes(asset.symbol)) {
+        codes.set(code, { code, kind: 'crypto', type: 'crypto', name: asset.name, asset });
+      }
     }
     return new Map([...codes.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
   }

@@ -92,7 +92,7 @@ export class FxBundleService implements OnApplicationBootstrap, BeforeApplicatio
         this.logger.warn(`bundled FX history: ${name} not imported: ${(error as Error).message}`);
       }
     }
-    this.currencies.invalidate();
+    if (outcome.written > 0) await this.currencies.ratesChanged();
     this.logger.log(
       `bundled FX history: ${names.length} files, ${outcome.written.toLocaleString('en')} daily rates written` +
         (outcome.failed ? `, ${outcome.failed} failed` : ''),

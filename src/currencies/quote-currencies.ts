@@ -5,32 +5,41 @@ export interface QuoteCurrency {
   /** Lower case, as CoinGecko writes it: `usd`, `eur`, `btc`, `sats`. */
   code: string;
   kind: 'usd' | 'fiat' | 'crypto';
+  /** As CoinGecko's /exchange_rates types it. */
+  type: 'fiat' | 'commodity' | 'crypto';
+  name: string;
   /** Crypto quotes: the asset whose USD price gives the rate, and units per coin. */
-  asset?: { symbol: string; unit: number };
+  asset?: CryptoQuoteAsset;
+}
+
+export interface CryptoQuoteAsset {
+  symbol: string;
+  unit: number;
+  name: string;
 }
 
 /**
  * Crypto quote currencies CoinGecko offers, priced from this service's own candles: a dollar
  * is `unit / price` of the asset. Offered when the asset is listed here.
  */
-export const CRYPTO_QUOTES: Readonly<Record<string, { symbol: string; unit: number }>> = {
-  btc: { symbol: 'BTC', unit: 1 },
-  eth: { symbol: 'ETH', unit: 1 },
-  ltc: { symbol: 'LTC', unit: 1 },
-  bch: { symbol: 'BCH', unit: 1 },
-  bnb: { symbol: 'BNB', unit: 1 },
-  eos: { symbol: 'EOS', unit: 1 },
-  xrp: { symbol: 'XRP', unit: 1 },
-  xlm: { symbol: 'XLM', unit: 1 },
-  link: { symbol: 'LINK', unit: 1 },
-  dot: { symbol: 'DOT', unit: 1 },
-  yfi: { symbol: 'YFI', unit: 1 },
-  sol: { symbol: 'SOL', unit: 1 },
-  bits: { symbol: 'BTC', unit: 1_000_000 },
-  sats: { symbol: 'BTC', unit: 100_000_000 },
+export const CRYPTO_QUOTES: Readonly<Record<string, CryptoQuoteAsset>> = {
+  btc: { symbol: 'BTC', unit: 1, name: 'Bitcoin' },
+  eth: { symbol: 'ETH', unit: 1, name: 'Ether' },
+  ltc: { symbol: 'LTC', unit: 1, name: 'Litecoin' },
+  bch: { symbol: 'BCH', unit: 1, name: 'Bitcoin Cash' },
+  bnb: { symbol: 'BNB', unit: 1, name: 'Binance Coin' },
+  eos: { symbol: 'EOS', unit: 1, name: 'EOS' },
+  xrp: { symbol: 'XRP', unit: 1, name: 'XRP' },
+  xlm: { symbol: 'XLM', unit: 1, name: 'Lumens' },
+  link: { symbol: 'LINK', unit: 1, name: 'Chainlink' },
+  dot: { symbol: 'DOT', unit: 1, name: 'Polkadot' },
+  yfi: { symbol: 'YFI', unit: 1, name: 'Yearn.finance' },
+  sol: { symbol: 'SOL', unit: 1, name: 'Solana' },
+  bits: { symbol: 'BTC', unit: 1_000_000, name: 'Bits' },
+  sats: { symbol: 'BTC', unit: 100_000_000, name: 'Satoshi' },
 };
 
-export const USD: QuoteCurrency = { code: 'usd', kind: 'usd' };
+export const USD: QuoteCurrency = { code: 'usd', kind: 'usd', type: 'fiat', name: 'US Dollar' };
 
 /** How a currency code is written on the wire (validated before any lookup). */
 export const CURRENCY_CODE = /^[a-z]{2,10}$/;

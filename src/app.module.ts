@@ -14,6 +14,7 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { CryptocurrenciesModule } from './cryptocurrencies/cryptocurrencies.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PriceHistoryModule } from './price-history/price-history.module';
@@ -44,6 +45,7 @@ export class AppModule {
         IngestionModule,
         CompatibilityModule,
         RealtimeModule,
+        DashboardModule,
       ],
       controllers: [AppController],
       providers: [

@@ -3,7 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { AppException } from '../common/errors/app.exception';
+import { ParseSymbolPipe } from '../common/pipes/parse-symbol.pipe';
 import { AppConfig } from '../config/app-config';
+import { CryptocurrenciesService } from '../cryptocurrencies/cryptocurrencies.service';
 import { loadStaticFiles, renderPage, type StaticFile } from './dashboard-files';
 
 const FILE_NAME = /^[a-z-]+\.(js|css)$/;
@@ -18,7 +20,10 @@ export class DashboardController {
   private readonly files: ReadonlyMap<string, StaticFile> = loadStaticFiles();
   private readonly market: string;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly cryptocurrencies: CryptocurrenciesService,
+  ) {
     this.market = renderPage('market', this.settings());
   }
 
@@ -28,6 +33,15 @@ export class DashboardController {
   @Header('cache-control', 'no-cache')
   marketPage(): string {
     return this.market;
+  }
+
+  @Get('assets/:symbol')
+  @HttpCode(200)
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('cache-control', 'no-cache')
+  async assetPage(@Param('symbol', ParseSymbolPipe) symbol: string): Promise<string> {
+    const asset = await this.cryptocurrencies.require(symbol);
+    return renderPage('asset', { ...this.settings(), symbol: asset.symbol, name: asset.name });
   }
 
   /** Static files are cheap and a page needs several: not counted against the rate limit. */

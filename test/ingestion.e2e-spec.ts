@@ -5,20 +5,8 @@ import { DataSource } from 'typeorm';
 import { IngestionService } from '../src/ingestion/ingestion.service';
 import { PriceBus, type PriceUpdated } from '../src/price-history/price-bus';
 import { PriceSnapshotsRepository } from '../src/price-history/price-snapshots.repository';
+import { clientsFor } from './support/clients';
 import { startTestApp, type TestApp } from './support/test-app';
-
-interface Run {
-  id: string;
-  source: string;
-  trigger: string;
-  status: string;
-  fetched: number;
-  created: number;
-  updated: number;
-  skipped: number;
-  error: string | null;
-  details: { rejected?: { at: string; reason: string }[] };
-}
 
 const HEADER = 'symbol,name,price_usd,market_cap,volume_24h,last_updated';
 
@@ -28,14 +16,7 @@ describe('Ingestion: CSV source, runs, stats (e2e)', () => {
   let sut: TestApp;
 
   const writeCsv = (...rows: string[]) => writeFileSync(csvPath, [HEADER, ...rows].join('\n'));
-  const get = async <T>(path: string) => {
-    const response = await fetch(`${sut.baseUrl}${path}`);
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: (await response.json()) as T,
-    };
-  };
+  const { api, market, ingestion } = clientsFor(() => sut.baseUrl);
   const ingest = () => sut.app.get(IngestionService).run('csv', 'manual');
   /** Runs `work` and returns what the price bus carried meanwhile. */
   const published = async (work: () => Promise<unknown>): Promise<PriceUpdated[]> => {
@@ -81,23 +62,17 @@ describe('Ingestion: CSV source, runs, stats (e2e)', () => {
       updatedCount: 0,
       skippedCount: 0,
     });
-    const listing = await get<{
-      items: { symbol: string; current_price: number; source: string }[];
-    }>('/api/v1/cryptocurrencies');
+    const listing = await market.list();
     expect(listing.body.items.map((i) => [i.symbol, i.current_price, i.source])).toEqual([
       ['BTC', 97000, 'csv'],
       ['ETH', 3500, 'csv'],
     ]);
-    expect(
-      (await get<{ price: number; source: string }>('/api/v1/cryptocurrencies/ETH/price')).body,
-    ).toMatchObject({
+    expect((await market.price('ETH')).body).toMatchObject({
       price: 3500,
       source: 'csv',
     });
-    expect((await get<{ total: number }>('/api/v1/cryptocurrencies/BTC/history')).body.total).toBe(
-      1,
-    );
-    const recorded = await get<Run>(`/api/v1/ingestion/runs/${run.id}`);
+    expect((await market.history('BTC')).body.total).toBe(1);
+    const recorded = await ingestion.run(run.id);
     expect(recorded.body).toMatchObject({
       id: run.id,
       source: 'csv',
@@ -118,17 +93,15 @@ describe('Ingestion: CSV source, runs, stats (e2e)', () => {
   });
 
   it('makes new prices visible at once, through the response cache', async () => {
-    await get('/api/v1/cryptocurrencies');
-    const cached = await get('/api/v1/cryptocurrencies');
+    await market.list();
+    const cached = await market.list();
     writeCsv(
       'BTC,Bitcoin,98000,1.95e12,4.6e10,2026-11-20T01:00:00Z',
       'ETH,Ethereum,3500,4.2e11,2e10,2026-11-20T00:00:00Z',
     );
 
     const run = await ingest();
-    const fresh = await get<{ items: { symbol: string; current_price: number }[] }>(
-      '/api/v1/cryptocurrencies',
-    );
+    const fresh = await market.list();
 
     expect(cached.headers.get('x-cache')).toBe('HIT');
     expect(run).toMatchObject({ status: 'success', createdCount: 0, updatedCount: 1 });
@@ -159,12 +132,8 @@ describe('Ingestion: CSV source, runs, stats (e2e)', () => {
     expect(run.details.anomalies).toEqual([
       { symbol: 'BTC', reason: 'moved 206.1% from its previous price 98000' },
     ]);
-    expect(
-      (await get<{ current_price: number }>('/api/v1/cryptocurrencies/BTC')).body.current_price,
-    ).toBe(98000);
-    expect((await get<{ price: number }>('/api/v1/cryptocurrencies/BTC/price')).body.price).toBe(
-      98000,
-    );
+    expect((await market.detail('BTC')).body.current_price).toBe(98000);
+    expect((await market.price('BTC')).body.price).toBe(98000);
     const [flagged] = await sut.app
       .get(DataSource)
       .query<{ price: string; is_anomaly: boolean; anomaly_reason: string }[]>(
@@ -180,7 +149,7 @@ describe('Ingestion: CSV source, runs, stats (e2e)', () => {
     writeCsv('SOL,Solana,210,1e11,5e9,', 'B-TC,Broken,1,,,', 'ADA,Cardano,abc,,,');
 
     const run = await ingest();
-    const recorded = await get<Run>(`/api/v1/ingestion/runs/${run.id}`);
+    const recorded = await ingestion.run(run.id);
 
     expect(recorded.body).toMatchObject({ status: 'partial', fetched: 3, created: 1, skipped: 2 });
     expect(recorded.body.details.rejected).toEqual([
@@ -205,7 +174,7 @@ describe('Ingestion: CSV source, runs, stats (e2e)', () => {
       .get(DataSource)
       .query<{ cursor: unknown }[]>(`SELECT cursor FROM etl_checkpoints WHERE source = 'csv'`);
     expect(run).toMatchObject({ status: 'failed', error: 'disk full' });
-    expect((await get('/api/v1/cryptocurrencies/DOT')).status).toBe(404);
+    expect((await market.detail('DOT')).status).toBe(404);
     expect(checkpointAfter).toEqual(checkpointBefore);
     expect(events).toEqual([]);
   });
@@ -225,25 +194,19 @@ describe('Ingestion: CSV source, runs, stats (e2e)', () => {
   });
 
   it('lists runs newest first, filtered, and validates the filters', async () => {
-    const all = await get<Run[]>('/api/v1/ingestion/runs?limit=50');
-    const failed = await get<Run[]>('/api/v1/ingestion/runs?status=failed&source=csv');
+    const all = await ingestion.runs({ limit: 50 });
+    const failed = await ingestion.runs({ status: 'failed', source: 'csv' });
 
     expect(all.body.length).toBeGreaterThanOrEqual(8);
     expect(failed.body.map((r) => r.status)).toEqual(['failed', 'failed', 'failed']);
-    expect((await get('/api/v1/ingestion/runs?status=bogus')).status).toBe(400);
-    expect((await get('/api/v1/ingestion/runs/not-a-uuid')).status).toBe(400);
-    expect((await get('/api/v1/ingestion/runs/00000000-0000-4000-8000-000000000000')).status).toBe(
-      404,
-    );
+    expect((await ingestion.runs({ status: 'bogus' })).status).toBe(400);
+    expect((await ingestion.run('not-a-uuid')).status).toBe(400);
+    expect((await ingestion.run('00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 
   it('reports statistics per source, also at /stats', async () => {
-    const stats = await get<{
-      raw_records: number;
-      normalized_records: number;
-      sources: Record<string, unknown>[];
-    }>('/api/v1/ingestion/stats');
-    const legacy = await get('/stats');
+    const stats = await ingestion.stats();
+    const legacy = await api.get('/stats');
 
     expect(stats.body.raw_records).toBeGreaterThanOrEqual(4);
     expect(stats.body.normalized_records).toBe(
@@ -271,19 +234,13 @@ describe('Ingestion on startup (e2e)', () => {
       env: { SYNC_ON_STARTUP: 'true', INGESTION_PROVIDERS: 'csv' },
     });
     try {
-      expect((await fetch(`${sut.baseUrl}/health/ready`)).status).toBe(200);
+      const { health, ingestion, market } = clientsFor(sut.baseUrl);
+      expect((await health.ready()).status).toBe(200);
       let total = 0;
       for (let i = 0; i < 100 && total < 20; i++) {
         await new Promise((r) => setTimeout(r, 100));
-        const response = await fetch(`${sut.baseUrl}/api/v1/ingestion/runs`);
-        const runs = (await response.json()) as Run[];
-        if (runs[0]?.status === 'success') {
-          total = (
-            (await (await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies`)).json()) as {
-              total: number;
-            }
-          ).total;
-        }
+        const runs = (await ingestion.runs()).body;
+        if (runs[0]?.status === 'success') total = (await market.list()).body.total;
       }
 
       expect(total).toBeGreaterThanOrEqual(20);

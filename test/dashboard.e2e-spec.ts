@@ -31,7 +31,7 @@ describe('Dashboard over HTTP (e2e)', () => {
     await sut.close();
   });
 
-  it.each([''])(
+  it.each(['', 'assets/BTC', 'ops'])(
     'serves /dashboard/%s as a page under the CSP, with no inline script and nothing from outside',
     async (path) => {
       const page = await clients.dashboard.page(path);
@@ -135,5 +135,93 @@ describe('Dashboard over HTTP (e2e)', () => {
 
     expect(refused.detail).toContain('price_change_percentage_1h');
     expect(refused.detail).toContain('price_change_percentage_7d');
+  });
+
+  it('opens the asset page for a symbol in any case, and refuses unknown or invalid ones', async () => {
+    const page = await clients.dashboard.page('assets/eth');
+
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<meta name="dashboard:symbol" content="ETH" />');
+    expect(expectProblem(await clients.dashboard.page('assets/NOPE'), 404).detail).toContain(
+      'NOPE',
+    );
+    expectProblem(await clients.dashboard.page('assets/BT-C'), 400);
+  });
+
+  it('serves the operations data without a key when none is asked for', async () => {
+    const ops = await clients.dashboard.ops();
+
+    expect(ops.status).toBe(200);
+    expect(ops.body).toMatchObject({
+      health: { status: expect.any(String), checks: { postgresql: { status: 'up' } } },
+      runs: expect.any(Array),
+      failures: expect.any(Array),
+      stats: { sources: expect.any(Array) },
+    });
+    expect((await clients.dashboard.page('ops')).body).toContain(
+      '<meta name="dashboard:ops-key" content="none" />',
+    );
+  });
+
+  it('sends a browser at GET / to the dashboard and keeps the JSON for API clients', async () => {
+    const browser = await clients.api.get('/', {
+      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+      redirect: 'manual',
+    });
+    const apiClient = await clients.api.get<{ dashboard: string }>('/');
+    const anything = await clients.api.get<{ dashboard: string }>('/', {
+      headers: { accept: '*/*' },
+    });
+
+    expect(browser.status).toBe(302);
+    expect(browser.headers.get('location')).toBe('/dashboard');
+    expect(browser.headers.get('vary')).toMatch(/Accept/);
+    expect(apiClient.status).toBe(200);
+    expect(apiClient.body.dashboard).toBe('/dashboard');
+    expect(anything.status).toBe(200);
+  });
+});
+
+describe('Dashboard operations view behind an admin key (e2e)', () => {
+  const ADMIN_KEY = 'dashboard-ops-admin-key-0123456789';
+  const PROVIDER_KEY = 'provider-secret-never-shown-42';
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    sut = await startTestApp({
+      env: {
+        ADMIN_API_KEY: ADMIN_KEY,
+        DASHBOARD_OPS_REQUIRE_API_KEY: 'true',
+        INGESTION_PROVIDERS: 'coingecko,csv',
+        COINGECKO_API_KEY: PROVIDER_KEY,
+        // Nothing listens there: the sync fails, and its error is shown.
+        COINGECKO_BASE_URL: 'http://127.0.0.1:9',
+        PROVIDER_TIMEOUT_MS: '1000',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await sut.close();
+  });
+
+  it('refuses the data without a valid key, and shows runs and their errors, with no secret, to an admin', async () => {
+    const { dashboard, ingestion } = clientsFor(sut.baseUrl);
+    const admin = clientsFor(sut.baseUrl, { 'x-api-key': ADMIN_KEY });
+    await admin.ingestion.sync({ provider: 'coingecko' });
+
+    expectProblem(await dashboard.ops(), 401);
+    expectProblem(await dashboard.ops({ headers: { 'x-api-key': 'wrong-key-0123456789' } }), 401);
+    const ops = await admin.dashboard.ops();
+
+    expect(ops.status).toBe(200);
+    expect(ops.text).toContain('"source":"coingecko"');
+    expect((ops.body as { failures: unknown[] }).failures.length).toBeGreaterThan(0);
+    expect(ops.text).not.toContain(PROVIDER_KEY);
+    expect(ops.text).not.toContain(ADMIN_KEY);
+    expect((await dashboard.page('ops')).body).toContain(
+      '<meta name="dashboard:ops-key" content="required" />',
+    );
+    expect((await ingestion.runs()).status).toBe(200);
   });
 });

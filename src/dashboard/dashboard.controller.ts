@@ -19,12 +19,17 @@ const FILE_NAME = /^[a-z-]+\.(js|css)$/;
 export class DashboardController {
   private readonly files: ReadonlyMap<string, StaticFile> = loadStaticFiles();
   private readonly market: string;
+  private readonly ops: string;
 
   constructor(
     private readonly config: AppConfig,
     private readonly cryptocurrencies: CryptocurrenciesService,
   ) {
     this.market = renderPage('market', this.settings());
+    this.ops = renderPage('ops', {
+      ...this.settings(),
+      'ops-key': config.dashboard.opsRequireApiKey ? 'required' : 'none',
+    });
   }
 
   @Get()
@@ -42,6 +47,15 @@ export class DashboardController {
   async assetPage(@Param('symbol', ParseSymbolPipe) symbol: string): Promise<string> {
     const asset = await this.cryptocurrencies.require(symbol);
     return renderPage('asset', { ...this.settings(), symbol: asset.symbol, name: asset.name });
+  }
+
+  /** A shell: its data (/dashboard/data/ops) is what may need an admin key. */
+  @Get('ops')
+  @HttpCode(200)
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('cache-control', 'no-cache')
+  opsPage(): string {
+    return this.ops;
   }
 
   /** Static files are cheap and a page needs several: not counted against the rate limit. */

@@ -61,5 +61,15 @@ export default tseslint.config(
       sourceType: 'module',
     },
   },
+  {
+    // The dashboard's pages: browser ES modules served as they are (no build step).
+    files: ['src/dashboard/pages/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: globals.browser,
+      sourceType: 'module',
+    },
+  },
   prettier,
 );

@@ -1,5 +1,7 @@
-import { Controller, Get, HttpCode, HttpStatus } from '@nestjs/common';
+import { Negotiator } from '@fastify/accept-negotiator';
+import { Controller, Get, Headers, HttpCode, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { APP_DESCRIPTION, APP_NAME, APP_VERSION } from './app.info';
 
 export class ApiInfoDto {
@@ -29,6 +31,9 @@ export class ApiInfoDto {
 
   @ApiProperty({ example: '/ws/test' })
   websocket_test!: string;
+
+  @ApiProperty({ example: '/dashboard' })
+  dashboard!: string;
 }
 
 const INFO: ApiInfoDto = {
@@ -41,7 +46,11 @@ const INFO: ApiInfoDto = {
   health: '/health',
   metrics: '/metrics',
   websocket_test: '/ws/test',
+  dashboard: '/dashboard',
 };
+
+/** JSON first: a client that accepts anything (curl, fetch) gets the API's answer. */
+const ANSWERS = new Negotiator({ supportedValues: ['application/json', 'text/html'] });
 
 @ApiTags('compatibility')
 @Controller()
@@ -50,7 +59,15 @@ export class AppController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'API information and entry points' })
   @ApiOkResponse({ type: ApiInfoDto })
-  info(): ApiInfoDto {
+  info(
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): ApiInfoDto {
+    void reply.header('vary', 'Accept');
+    // A browser (it prefers text/html) is taken to the dashboard; API clients get the JSON.
+    if (accept && ANSWERS.negotiate(accept) === 'text/html') {
+      void reply.status(HttpStatus.FOUND).header('location', '/dashboard');
+    }
     return INFO;
   }
 }

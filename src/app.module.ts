@@ -15,6 +15,7 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { CryptocurrenciesModule } from './cryptocurrencies/cryptocurrencies.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PriceHistoryModule } from './price-history/price-history.module';
@@ -46,6 +47,7 @@ export class AppModule {
         CompatibilityModule,
         CoinGeckoV3Module,
         RealtimeModule,
+        DashboardModule,
       ],
       controllers: [AppController],
       providers: [

@@ -109,6 +109,7 @@ describe(loadAppConfig.name, () => {
     ['WS_MAX_SYMBOLS_PER_CLIENT', '0'],
     ['WS_MAX_BUFFERED_BYTES', '1024'],
     ['WS_REQUIRE_API_KEY', 'maybe'],
+    ['DASHBOARD_OPS_REQUIRE_API_KEY', 'maybe'],
     ['WS_RECOVERY_WINDOW_SECONDS', '-1'],
     ['INGESTION_TOP50_INTERVAL_SECONDS', '0'],
     ['IDEMPOTENCY_LEASE_SECONDS', '0'],
@@ -149,5 +150,17 @@ describe(loadAppConfig.name, () => {
       loadAppConfig({ NODE_ENV: 'production', CORS_ORIGINS: 'https://app.example' }).http
         .corsOrigins,
     ).toEqual(['https://app.example']);
+  });
+
+  it('asks for an admin key on the operations view when told to, or when WebSockets need one', () => {
+    expect(loadAppConfig({}).dashboard.opsRequireApiKey).toBe(false);
+    expect(loadAppConfig({ WS_REQUIRE_API_KEY: 'true' }).dashboard.opsRequireApiKey).toBe(true);
+    expect(
+      loadAppConfig({ WS_REQUIRE_API_KEY: 'true', DASHBOARD_OPS_REQUIRE_API_KEY: 'false' })
+        .dashboard.opsRequireApiKey,
+    ).toBe(false);
+    expect(loadAppConfig({ DASHBOARD_OPS_REQUIRE_API_KEY: 'yes' }).dashboard.opsRequireApiKey).toBe(
+      true,
+    );
   });
 });

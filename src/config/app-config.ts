@@ -59,6 +59,8 @@ export abstract class AppConfig {
   };
   /** A latest price older than this is served with `stale: true`. */
   abstract readonly marketData: { priceStaleSeconds: number };
+  /** The operations view's data needs an admin API key. */
+  abstract readonly dashboard: { opsRequireApiKey: boolean };
   abstract readonly rateLimit: {
     perMinute: number;
     partnerPerMinute: number;
@@ -215,6 +217,9 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
       invalidationIntervalMs: env.CACHE_INVALIDATION_INTERVAL_MS,
     },
     marketData: { priceStaleSeconds: env.PRICE_STALE_SECONDS },
+    dashboard: {
+      opsRequireApiKey: env.DASHBOARD_OPS_REQUIRE_API_KEY ?? env.WS_REQUIRE_API_KEY,
+    },
     rateLimit: {
       perMinute: env.RATE_LIMIT_PER_MINUTE,
       partnerPerMinute: env.PARTNER_RATE_LIMIT_PER_MINUTE,

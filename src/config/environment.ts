@@ -334,6 +334,11 @@ export class Environment {
   @BooleanVar()
   WS_REQUIRE_API_KEY = false;
 
+  /** The dashboard's operations data (/dashboard/data/ops) needs an admin key (default: WS_REQUIRE_API_KEY). */
+  @IsOptional()
+  @BooleanVar()
+  DASHBOARD_OPS_REQUIRE_API_KEY?: boolean;
+
   /** A Socket.IO client reconnecting within this window gets the updates it missed (0: off). */
   @IntegerVar(0, 3_600)
   WS_RECOVERY_WINDOW_SECONDS = 120;

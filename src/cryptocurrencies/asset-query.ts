@@ -7,7 +7,9 @@ export const ASSET_SORT_FIELDS = [
   'market_cap_rank',
   'current_price',
   'total_volume',
+  'price_change_percentage_1h',
   'price_change_percentage_24h',
+  'price_change_percentage_7d',
   'name',
   'symbol',
 ] as const;

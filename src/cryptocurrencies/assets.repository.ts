@@ -22,7 +22,9 @@ const SORT_EXPRESSIONS: Record<AssetSortField, string> = {
   market_cap_rank: 'a.marketCapRank',
   current_price: 'a.currentPrice',
   total_volume: 'a.totalVolume',
+  price_change_percentage_1h: 'a.priceChangePercentage1h',
   price_change_percentage_24h: 'a.priceChangePercentage24h',
+  price_change_percentage_7d: 'a.priceChangePercentage7d',
   name: 'a.name',
   symbol: 'a.symbol',
 };

@@ -16,5 +16,6 @@ import { RedisHealthIndicator } from './indicators/redis.health';
     RedisHealthIndicator,
     IngestionHealthIndicator,
   ],
+  exports: [HealthService],
 })
 export class HealthModule {}

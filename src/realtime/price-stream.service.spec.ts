@@ -1,10 +1,11 @@
-import { firstValueFrom, take, toArray } from 'rxjs';
+import { Subject, firstValueFrom, take, toArray } from 'rxjs';
 import { loadAppConfig } from '../config/app-config';
 import type { AssetsRepository } from '../cryptocurrencies/assets.repository';
 import type { LatestPriceStore } from '../price-history/latest-price.store';
 import { PriceBus, type CandleUpdated, type PriceUpdated } from '../price-history/price-bus';
 import { RedisKeys } from '../redis/redis-keys';
 import type { MarketUpdate } from './realtime.events';
+import type { LiveCandle, LiveCandlesService } from './live-candles.service';
 import { PriceStreamService } from './price-stream.service';
 import { SequenceStore } from './sequence.store';
 
@@ -52,6 +53,7 @@ describe(PriceStreamService.name, () => {
       new SequenceStore(null, new RedisKeys(config)),
       latest as unknown as LatestPriceStore,
       assets as unknown as AssetsRepository,
+      { candles$: new Subject<LiveCandle>() } as unknown as LiveCandlesService,
     );
     sut.onModuleInit();
   });

@@ -3,18 +3,19 @@ import { Subject, type Observable, type Subscription } from 'rxjs';
 import { AppConfig } from '../config/app-config';
 import { AssetsRepository } from '../cryptocurrencies/assets.repository';
 import { LatestPriceStore } from '../price-history/latest-price.store';
-import { PriceBus, type CandleUpdated, type PriceUpdated } from '../price-history/price-bus';
+import { PriceBus, type PriceUpdated } from '../price-history/price-bus';
+import { LiveCandlesService, type LiveCandle } from './live-candles.service';
 import { mapCandleUpdate, mapPriceUpdate } from './realtime.mapper';
 import type { MarketUpdate, PriceUpdatePayload } from './realtime.events';
 import { SequenceStore } from './sequence.store';
 
-type BusEvent = { kind: 'price'; event: PriceUpdated } | { kind: 'candle'; event: CandleUpdated };
+type BusEvent = { kind: 'price'; event: PriceUpdated } | { kind: 'candle'; event: LiveCandle };
 
 /** What waits for its stream's next slot: the latest price, or the latest state of each candle. */
 interface Pending {
   price?: PriceUpdated;
-  /** By open time: a closed candle is never replaced by the next minute's first tick. */
-  candles: Map<number, CandleUpdated>;
+  /** By timeframe and open time: a closed candle is never replaced by the next bucket's first tick. */
+  candles: Map<string, LiveCandle>;
   timer?: NodeJS.Timeout;
 }
 
@@ -47,6 +48,7 @@ export class PriceStreamService implements OnModuleInit, OnModuleDestroy {
     private readonly sequences: SequenceStore,
     private readonly latestPrices: LatestPriceStore,
     private readonly assets: AssetsRepository,
+    private readonly liveCandles: LiveCandlesService,
   ) {
     this.minIntervalMs = config.realtime.minIntervalMs;
   }
@@ -55,6 +57,7 @@ export class PriceStreamService implements OnModuleInit, OnModuleDestroy {
     this.subscriptions = [
       this.bus.prices$.subscribe((event) => this.offer({ kind: 'price', event })),
       this.bus.candles$.subscribe((event) => this.offer({ kind: 'candle', event })),
+      this.liveCandles.candles$.subscribe((event) => this.offer({ kind: 'candle', event })),
     ];
   }
 
@@ -109,7 +112,7 @@ export class PriceStreamService implements OnModuleInit, OnModuleDestroy {
 
   private keep(entry: Pending, item: BusEvent): void {
     if (item.kind === 'price') entry.price = item.event;
-    else entry.candles.set(item.event.openTime, item.event);
+    else entry.candles.set(`${item.event.timeframe}:${item.event.openTime}`, item.event);
   }
 
   private release(stream: string): void {

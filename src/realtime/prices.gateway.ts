@@ -14,8 +14,11 @@ import { PriceStreamService } from './price-stream.service';
 import { RealtimeAuthService } from './realtime-auth.service';
 import { RealtimeFanoutService, type RealtimeServer } from './realtime-fanout.service';
 import { RecoverySessionsService } from './recovery-sessions.service';
+import type { Timeframe } from '../price-history/timeframe';
 import {
   ClientEvent,
+  candleRoom,
+  parseCandleRoom,
   symbolRoom,
   type PongPayload,
   type ServerToClientEvents,
@@ -68,10 +71,15 @@ export class PricesGateway implements OnGatewayInit, OnGatewayConnection, OnGate
 
   handleConnection(socket: PriceSocket): void {
     if (socket.recovered) {
-      const symbols = [...socket.rooms]
-        .filter((room) => room.startsWith(ROOM_PREFIX))
-        .map((room) => room.slice(ROOM_PREFIX.length));
-      this.subscriptions.restore(socket.id, symbols);
+      const subscriptions = new Map<string, Timeframe[]>();
+      for (const room of socket.rooms) {
+        if (room.startsWith(ROOM_PREFIX)) subscriptions.set(room.slice(ROOM_PREFIX.length), []);
+      }
+      for (const room of socket.rooms) {
+        const candles = parseCandleRoom(room);
+        if (candles) subscriptions.get(candles.symbol)?.push(candles.timeframe);
+      }
+      this.subscriptions.restore(socket.id, subscriptions);
     }
     const now = new Date();
     socket.emit('connected', {
@@ -93,12 +101,18 @@ export class PricesGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     @ConnectedSocket() socket: PriceSocket,
     @MessageBody() request: SubscriptionRequestDto,
   ): Promise<SubscriptionAck> {
-    const change = await this.subscriptions.subscribe(socket.id, request);
+    const { candles, ...change } = await this.subscriptions.subscribe(socket.id, request);
     if (!socket.connected) {
       this.subscriptions.forget(socket.id);
       return { success: true, ...change };
     }
-    await socket.join(change.symbols.map(symbolRoom));
+    for (const { symbol, before } of candles) {
+      for (const timeframe of before) await socket.leave(candleRoom(symbol, timeframe));
+    }
+    await socket.join([
+      ...change.symbols.map(symbolRoom),
+      ...candles.flatMap(({ symbol, after }) => after.map((tf) => candleRoom(symbol, tf))),
+    ]);
     socket.emit('subscribed', change);
     const snapshots = await Promise.all(change.symbols.map((s) => this.stream.snapshot(s)));
     for (const snapshot of snapshots) if (snapshot) socket.emit('price_update', snapshot);
@@ -111,7 +125,13 @@ export class PricesGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     @MessageBody() request: SubscriptionRequestDto,
   ): Promise<SubscriptionAck> {
     const change = this.subscriptions.unsubscribe(socket.id, request);
-    for (const symbol of change.symbols) await socket.leave(symbolRoom(symbol));
+    for (const symbol of change.symbols) {
+      for (const room of [...socket.rooms]) {
+        if (room === symbolRoom(symbol) || parseCandleRoom(room)?.symbol === symbol) {
+          await socket.leave(room);
+        }
+      }
+    }
     socket.emit('unsubscribed', change);
     return { success: true, ...change };
   }

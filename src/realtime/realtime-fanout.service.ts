@@ -4,7 +4,12 @@ import type { Server } from 'socket.io';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { PriceStreamService } from './price-stream.service';
-import { symbolRoom, type MarketUpdate, type ServerToClientEvents } from './realtime.events';
+import {
+  candleRoom,
+  symbolRoom,
+  type MarketUpdate,
+  type ServerToClientEvents,
+} from './realtime.events';
 import { closeNow, unsentBytes, type EngineConnection } from './slow-consumers';
 import { WsBridgeService } from './ws-bridge.service';
 
@@ -61,13 +66,14 @@ export class RealtimeFanoutService implements OnModuleDestroy {
   private publish(update: MarketUpdate): void {
     const server = this.server;
     if (!server) return;
-    const room = server.to(symbolRoom(update.payload.symbol));
     switch (update.event) {
       case 'price_update':
-        room.emit('price_update', update.payload);
+        server.to(symbolRoom(update.payload.symbol)).emit('price_update', update.payload);
         break;
       case 'candle_update':
-        room.emit('candle_update', update.payload);
+        server
+          .to(candleRoom(update.payload.symbol, update.payload.timeframe))
+          .emit('candle_update', update.payload);
         break;
     }
     if (this.relay) server.serverSideEmit(BRIDGE_RELAY, update);

@@ -2,6 +2,7 @@
 // sends and every message a client may send, typed once for the Socket.IO gateway and the
 // plain-WebSocket bridge, which speak the same payloads.
 import type { ErrorCode } from '../common/errors/error-code';
+import { TIMEFRAMES, type Timeframe } from '../price-history/timeframe';
 
 export interface ConnectedPayload {
   client_id: string;
@@ -26,7 +27,8 @@ export interface PriceUpdatePayload {
 
 export interface CandleUpdatePayload {
   symbol: string;
-  timeframe: '1m';
+  /** The timeframes a subscribe named (default 1m); longer ones are rolled up from the minutes. */
+  timeframe: Timeframe;
   /** ISO 8601. */
   open_time: string;
   open: number;
@@ -91,5 +93,18 @@ export type MarketUpdate =
   | { event: 'price_update'; payload: PriceUpdatePayload }
   | { event: 'candle_update'; payload: CandleUpdatePayload };
 
-/** The Socket.IO room of a symbol. */
+/** The Socket.IO room of a symbol's prices. */
 export const symbolRoom = (symbol: string): string => `symbol:${symbol}`;
+
+/** The Socket.IO room of a symbol's candles of one timeframe. */
+export const candleRoom = (symbol: string, timeframe: Timeframe): string =>
+  `candles:${symbol}:${timeframe}`;
+
+const CANDLE_ROOM = /^candles:([A-Z0-9]+):(\w+)$/;
+
+/** The symbol and timeframe of a candle room, or null for any other room. */
+export function parseCandleRoom(room: string): { symbol: string; timeframe: Timeframe } | null {
+  const match = CANDLE_ROOM.exec(room);
+  const timeframe = TIMEFRAMES.find((t) => t === match?.[2]);
+  return match && timeframe ? { symbol: match[1], timeframe } : null;
+}

@@ -1,4 +1,5 @@
-import type { CandleUpdated, PriceUpdated } from '../price-history/price-bus';
+import type { PriceUpdated } from '../price-history/price-bus';
+import type { LiveCandle } from './live-candles.service';
 import type { LatestPrice } from '../price-history/latest-price.store';
 import type { CandleUpdatePayload, PriceUpdatePayload } from './realtime.events';
 
@@ -14,7 +15,7 @@ export function mapPriceUpdate(price: PriceUpdated | LatestPrice, seq: number): 
   };
 }
 
-export function mapCandleUpdate(candle: CandleUpdated, seq: number): CandleUpdatePayload {
+export function mapCandleUpdate(candle: LiveCandle, seq: number): CandleUpdatePayload {
   return {
     symbol: candle.symbol,
     timeframe: candle.timeframe,

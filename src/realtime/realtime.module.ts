@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { CryptocurrenciesModule } from '../cryptocurrencies/cryptocurrencies.module';
 import { PriceHistoryModule } from '../price-history/price-history.module';
 import { KnownSymbolsService } from './known-symbols.service';
+import { LiveCandlesService } from './live-candles.service';
 import { PriceStreamService } from './price-stream.service';
 import { PricesGateway } from './prices.gateway';
 import { RealtimeAuthService } from './realtime-auth.service';
@@ -37,6 +38,7 @@ import { WS_THROTTLER } from './ws-throttler.guard';
   providers: [
     PricesGateway,
     PriceStreamService,
+    LiveCandlesService,
     RealtimeFanoutService,
     WsBridgeService,
     SubscriptionsService,

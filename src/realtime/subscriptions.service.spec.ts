@@ -31,8 +31,30 @@ describe(SubscriptionsService.name, () => {
 
     const change = await sut.subscribe('a', { symbol: 'BTC', symbols: ['ETH', 'BTC'] });
 
-    expect(change).toEqual({ symbols: ['ETH'], subscriptions: ['BTC', 'ETH'] });
+    expect(change).toEqual({
+      symbols: ['ETH'],
+      subscriptions: ['BTC', 'ETH'],
+      candles: [
+        { symbol: 'BTC', before: ['1m'], after: ['1m'] },
+        { symbol: 'ETH', before: [], after: ['1m'] },
+      ],
+    });
     expect(sut.subscriptionsOf('b')).toEqual([]);
+  });
+
+  it('sets the candle timeframes of the symbols a subscribe names, and counts who wants each', async () => {
+    await sut.subscribe('a', { symbols: ['BTC', 'ETH'] });
+    await sut.subscribe('b', { symbol: 'BTC', timeframes: ['1w', '1h', '1h'] });
+    const change = await sut.subscribe('a', { symbol: 'BTC', timeframes: ['1h'] });
+
+    expect(change.candles).toEqual([{ symbol: 'BTC', before: ['1m'], after: ['1h'] }]);
+    expect([...sut.timeframesOf('b', 'BTC')]).toEqual(['1h', '1w']);
+    expect(sut.wantedTimeframes('BTC').sort()).toEqual(['1h', '1w']);
+    sut.forget('b');
+    expect(sut.wantedTimeframes('BTC')).toEqual(['1h']);
+    sut.unsubscribe('a', { symbols: ['BTC', 'ETH'] });
+    expect(sut.wantedTimeframes('BTC')).toEqual([]);
+    expect(sut.wantedTimeframes('ETH')).toEqual([]);
   });
 
   it('refuses a request naming an unknown symbol as a whole', async () => {

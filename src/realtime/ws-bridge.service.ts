@@ -20,6 +20,7 @@ import { SubscriptionRequestDto, requestedSymbols } from './dto/subscription-req
 import { PriceStreamService } from './price-stream.service';
 import { RealtimeAuthService } from './realtime-auth.service';
 import type {
+  CandleUpdatePayload,
   ConnectedPayload,
   MarketUpdate,
   PriceUpdatePayload,
@@ -130,7 +131,8 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
     if (recipients.size === 0) return;
     const message = wsUpdateText(update);
     for (const client of recipients) {
-      if (update.event === 'candle_update' && !client.candles) continue;
+      if (update.event === 'candle_update' && !this.streamsCandles(client, update.payload))
+        continue;
       if (client.ws.readyState !== WebSocket.OPEN) continue;
       // A client that stopped reading is closed rather than growing this process's memory.
       if (client.ws.bufferedAmount > this.config.realtime.maxBufferedBytes) {
@@ -139,6 +141,13 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
       }
       client.ws.send(message);
     }
+  }
+
+  private streamsCandles(client: BridgeClient, candle: CandleUpdatePayload): boolean {
+    return (
+      client.candles &&
+      this.subscriptions.timeframesOf(client.id, candle.symbol).has(candle.timeframe)
+    );
   }
 
   private closeSlowConsumer(client: BridgeClient): void {
@@ -259,7 +268,7 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
     switch (type) {
       case 'subscribe': {
         const request = await this.parse(body);
-        const change = await this.subscriptions.subscribe(client.id, request);
+        const { candles: _, ...change } = await this.subscriptions.subscribe(client.id, request);
         this.index(client, change.symbols);
         this.sendRaw(client, wsSubscriptionChange('subscribed', change, requestedSymbols(request)));
         await this.sendSnapshots(client, change.symbols);

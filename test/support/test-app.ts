@@ -34,6 +34,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Reuse a database (e.g. two instances on one database); not dropped by close(). */
   database?: TestDatabase;
+  /** Listen on this port (a restart on the port a client knows); default a free one. */
+  port?: number;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     bufferLogs: true,
   });
   await configureApp(app, config);
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {
     app,

@@ -45,7 +45,7 @@ export const API_SECURITY_HEADERS = securityHeaders({
   xFrameOptions: { action: 'deny' },
 });
 
-/** HTML pages served by the API (Swagger UI, the live test page): helmet's full set. */
+/** HTML pages served by the API (Swagger UI, the test page, the dashboard): helmet's full set. */
 export const PAGE_SECURITY_HEADERS = securityHeaders({
   contentSecurityPolicy: {
     directives: {
@@ -60,4 +60,4 @@ export const PAGE_SECURITY_HEADERS = securityHeaders({
 });
 
 /** Path prefixes that serve HTML pages and their assets. */
-export const PAGE_PATH_PREFIXES = ['/docs', '/ws/test'];
+export const PAGE_PATH_PREFIXES = ['/docs', '/ws/test', '/dashboard'];

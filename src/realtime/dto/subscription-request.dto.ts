@@ -4,16 +4,23 @@ import {
   ArrayMinSize,
   IsArray,
   IsDefined,
+  IsIn,
+  IsOptional,
   IsString,
   Matches,
   ValidateIf,
 } from 'class-validator';
 import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../common/pipes/parse-symbol.pipe';
+import { TIMEFRAMES, type Timeframe } from '../../price-history/timeframe';
 
 const upper = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.toUpperCase() : value;
 
-/** `subscribe` / `unsubscribe`: `{symbol}` or `{symbols: [...]}` (or both). */
+/**
+ * `subscribe` / `unsubscribe`: `{symbol}` or `{symbols: [...]}` (or both). A subscribe may
+ * name the candle `timeframes` to stream for those symbols (default `['1m']`); it replaces
+ * what an earlier subscribe chose for them. An unsubscribe removes the symbols whole.
+ */
 export class SubscriptionRequestDto {
   @ValidateIf((request: SubscriptionRequestDto) => request.symbols === undefined)
   @IsDefined({ message: 'symbol or symbols is required' })
@@ -32,6 +39,24 @@ export class SubscriptionRequestDto {
     Array.isArray(value) ? value.map((item) => upper({ value: item })) : value,
   )
   symbols?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(TIMEFRAMES.length)
+  @IsIn(TIMEFRAMES, {
+    each: true,
+    message: `each of timeframes must be one of: ${TIMEFRAMES.join(', ')}`,
+  })
+  timeframes?: Timeframe[];
+}
+
+export const DEFAULT_CANDLE_TIMEFRAMES: readonly Timeframe[] = ['1m'];
+
+/** The distinct candle timeframes a subscribe asks for, in TIMEFRAMES order. */
+export function requestedTimeframes(request: SubscriptionRequestDto): Timeframe[] {
+  const named = new Set(request.timeframes ?? DEFAULT_CANDLE_TIMEFRAMES);
+  return TIMEFRAMES.filter((timeframe) => named.has(timeframe));
 }
 
 /** The distinct symbols a request names, in the order given. */

@@ -10,6 +10,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Ends the request after this many milliseconds. */
   timeoutMs?: number;
+  /** `manual` answers a redirect itself instead of following it. */
+  redirect?: 'follow' | 'manual' | 'error';
 }
 
 /** An answer: the status, the headers, the body parsed as JSON when it is JSON, else its text. */
@@ -66,6 +68,7 @@ export class ApiClient {
       headers,
       body,
       signal: options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined,
+      redirect: options.redirect,
     });
   }
 

@@ -1,13 +1,21 @@
 // One client per resource, all on one base URL: `const { market, ingestion } = clientsFor(url)`.
 import { ApiClient } from './api-client';
 import { ApiKeysClient } from './api-keys-client';
+import { DashboardClient } from './dashboard-client';
 import { HealthClient } from './health-client';
 import { IngestionClient } from './ingestion-client';
 import { MarketClient } from './market-client';
 import { SentimentClient } from './sentiment-client';
 
 export * from './api-client';
-export { ApiKeysClient, HealthClient, IngestionClient, MarketClient, SentimentClient };
+export {
+  ApiKeysClient,
+  DashboardClient,
+  HealthClient,
+  IngestionClient,
+  MarketClient,
+  SentimentClient,
+};
 
 export interface Clients {
   api: ApiClient;
@@ -16,6 +24,7 @@ export interface Clients {
   health: HealthClient;
   apiKeys: ApiKeysClient;
   sentiment: SentimentClient;
+  dashboard: DashboardClient;
 }
 
 /** Clients for a base URL (or a function giving it once the app has started), with these headers. */
@@ -31,5 +40,6 @@ export function clientsFor(
     health: new HealthClient(api),
     apiKeys: new ApiKeysClient(api),
     sentiment: new SentimentClient(api),
+    dashboard: new DashboardClient(api),
   };
 }

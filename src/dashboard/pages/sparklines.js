@@ -1,0 +1,47 @@
+// 7-day sparklines as inline SVG: a polyline per run of buckets, broken where a bucket
+// has no data, coloured by the week's direction.
+import { api, svg } from './common.js';
+
+const WIDTH = 120;
+const HEIGHT = 32;
+
+export async function loadSparklines(symbols) {
+  if (symbols.length === 0) return {};
+  const answer = await api('/dashboard/data/sparklines', { query: { symbols: symbols.join(',') } });
+  return answer.sparklines;
+}
+
+export function sparkline(points) {
+  const values = (points ?? []).filter((p) => p !== null);
+  if (values.length < 2) {
+    const none = svg('svg', { class: 'sparkline empty', viewBox: `0 0 ${WIDTH} ${HEIGHT}` });
+    none.append(svg('title'));
+    none.firstChild.textContent = 'No candles in the last 7 days';
+    return none;
+  }
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const span = high - low || 1;
+  const step = WIDTH / Math.max(1, points.length - 1);
+  const first = values[0];
+  const last = values[values.length - 1];
+  const node = svg('svg', {
+    class: `sparkline ${last >= first ? 'up' : 'down'}`,
+    viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
+    preserveAspectRatio: 'none',
+    role: 'img',
+    'aria-label': `7 days: from ${first} to ${last}`,
+  });
+  let run = [];
+  const flush = () => {
+    if (run.length > 1) node.append(svg('polyline', { points: run.join(' ') }));
+    run = [];
+  };
+  points.forEach((value, i) => {
+    if (value === null) return flush();
+    const y = HEIGHT - 2 - ((value - low) / span) * (HEIGHT - 4);
+    run.push(`${(i * step).toFixed(1)},${y.toFixed(1)}`);
+  });
+  flush();
+  return node;
+}

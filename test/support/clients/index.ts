@@ -1,13 +1,24 @@
 // One client per resource, all on one base URL: `const { market, ingestion } = clientsFor(url)`.
 import { ApiClient } from './api-client';
 import { ApiKeysClient } from './api-keys-client';
+import { CompatibilityClient } from './compatibility-client';
 import { HealthClient } from './health-client';
 import { IngestionClient } from './ingestion-client';
 import { MarketClient } from './market-client';
 import { SentimentClient } from './sentiment-client';
+import { ServiceClient } from './service-client';
 
 export * from './api-client';
-export { ApiKeysClient, HealthClient, IngestionClient, MarketClient, SentimentClient };
+export type { OpenApiDocument } from './service-client';
+export {
+  ApiKeysClient,
+  CompatibilityClient,
+  HealthClient,
+  IngestionClient,
+  MarketClient,
+  SentimentClient,
+  ServiceClient,
+};
 
 export interface Clients {
   api: ApiClient;
@@ -16,6 +27,8 @@ export interface Clients {
   health: HealthClient;
   apiKeys: ApiKeysClient;
   sentiment: SentimentClient;
+  compat: CompatibilityClient;
+  service: ServiceClient;
 }
 
 /** Clients for a base URL (or a function giving it once the app has started), with these headers. */
@@ -31,5 +44,7 @@ export function clientsFor(
     health: new HealthClient(api),
     apiKeys: new ApiKeysClient(api),
     sentiment: new SentimentClient(api),
+    compat: new CompatibilityClient(api),
+    service: new ServiceClient(api),
   };
 }

@@ -5,6 +5,7 @@ import { CompatibilityClient } from './compatibility-client';
 import { HealthClient } from './health-client';
 import { IngestionClient } from './ingestion-client';
 import { MarketClient } from './market-client';
+import { ProbeClient } from './probe-client';
 import { SentimentClient } from './sentiment-client';
 import { ServiceClient } from './service-client';
 
@@ -16,6 +17,7 @@ export {
   HealthClient,
   IngestionClient,
   MarketClient,
+  ProbeClient,
   SentimentClient,
   ServiceClient,
 };

@@ -113,8 +113,15 @@ export class LiveCandlesService implements OnModuleInit, OnModuleDestroy {
     });
     for (const candle of series.candles) {
       if (candle.timestamp >= minute.openTime) continue;
+      const { open, high, low, close } = candle;
+      // USD candles always carry prices; only a converted series can have null (no FX rate) points.
+      if (open === null || high === null || low === null || close === null) continue;
       minutes.set(candle.timestamp, {
         ...candle,
+        open,
+        high,
+        low,
+        close,
         openTime: candle.timestamp,
         isClosed: candle.is_closed,
       });

@@ -9,12 +9,14 @@ import { gunzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { IngestionService } from '../src/ingestion/ingestion.service';
 import { PriceBus } from '../src/price-history/price-bus';
+import { clientsFor } from './support/clients';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const ROWS = 40_000;
 
 describe('Bulk CSV import (e2e)', () => {
   let sut: TestApp;
+  const { market } = clientsFor(() => sut.baseUrl);
   let dir: string;
   let csv: string;
 
@@ -39,7 +41,7 @@ describe('Bulk CSV import (e2e)', () => {
   it('stores every row, streams none of them, and keeps the file as received', async () => {
     const published: unknown[] = [];
     const subscription = sut.app.get(PriceBus).prices$.subscribe((p) => published.push(p));
-    const listedBefore = await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies?limit=1`);
+    const listedBefore = await market.list({ limit: 1 });
     expect(listedBefore.status).toBe(200);
 
     const run = await sut.app.get(IngestionService).run('csv', 'manual');
@@ -53,9 +55,7 @@ describe('Bulk CSV import (e2e)', () => {
     );
     expect(Number(count)).toBe(ROWS);
     // The cached listing was made stale: the new assets show at once.
-    const listed = (await (
-      await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies?limit=1`)
-    ).json()) as { total: number };
+    const listed = (await market.list({ limit: 1 })).body;
     expect(listed.total).toBeGreaterThanOrEqual(ROWS);
     const [raw] = await db.query<{ gzip: Buffer | null; json: unknown; text: string | null }[]>(
       `SELECT payload_gzip AS gzip, payload AS json, payload_text AS text FROM raw_payloads WHERE run_id = $1`,

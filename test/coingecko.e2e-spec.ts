@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IngestionService } from '../src/ingestion/ingestion.service';
+import { clientsFor, type Problem } from './support/clients';
 import { FakeProviderServer } from './support/fake-provider-server';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -50,9 +51,7 @@ describe('CoinGecko source (e2e, recorded /coins/markets payloads)', () => {
       price_change_percentage: '1h,24h,7d,30d',
     });
     expect(provider.requests[0].headers['x-cg-demo-api-key']).toBe('demo-key');
-    const btc = (await (
-      await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/BTC`)
-    ).json()) as Record<string, unknown>;
+    const btc = (await clientsFor(sut.baseUrl).market.detail('BTC')).body;
     expect(btc).toMatchObject({
       name: 'Bitcoin',
       current_price: 97215,
@@ -151,13 +150,8 @@ describe('CoinGecko source (e2e, recorded /coins/markets payloads)', () => {
       const calls = provider.requests.length;
 
       const second = await breaker.app.get(IngestionService).run('coingecko', 'manual', 10);
-      const response = await fetch(
-        `${breaker.baseUrl}/api/v1/cryptocurrencies/sync?provider=coingecko`,
-        {
-          method: 'POST',
-          headers: { 'X-API-Key': 'circuit-admin-key-0123456789' },
-        },
-      );
+      const admin = clientsFor(breaker.baseUrl, { 'X-API-Key': 'circuit-admin-key-0123456789' });
+      const response = await admin.ingestion.sync({ provider: 'coingecko' });
 
       expect(first.details).toMatchObject({ error_kind: 'upstream' });
       expect(second).toMatchObject({ status: 'failed', details: { error_kind: 'circuit_open' } });
@@ -166,7 +160,7 @@ describe('CoinGecko source (e2e, recorded /coins/markets payloads)', () => {
       );
       expect(provider.requests).toHaveLength(calls);
       expect(response.status).toBe(502);
-      expect(((await response.json()) as { detail: string }).detail).toContain('circuit open');
+      expect((response.body as unknown as Problem).detail).toContain('circuit open');
     } finally {
       await breaker.close();
     }

@@ -13,6 +13,7 @@ import { RawPayloadsAsReceivedText1796800000000 } from './1796800000000-RawPaylo
 import { IdempotencyLease1796860000000 } from './1796860000000-IdempotencyLease';
 import { CandleOrigins1796900000000 } from './1796900000000-CandleOrigins';
 import { PartitionByMonth1797000000000 } from './1797000000000-PartitionByMonth';
+import { CreateFxRates1797100000000 } from './1797100000000-CreateFxRates';
 
 export const MIGRATIONS = [
   CreateApiKeys1795329449997,
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   IdempotencyLease1796860000000,
   CandleOrigins1796900000000,
   PartitionByMonth1797000000000,
+  CreateFxRates1797100000000,
 ];

@@ -4,6 +4,7 @@ import { AppController } from './app.controller';
 import { AuthModule } from './auth/auth.module';
 import { HttpCacheModule } from './common/cache/http-cache.module';
 import { CompatibilityModule } from './compatibility/compatibility.module';
+import { CoinGeckoV3Module } from './coingecko-v3/coingecko-v3.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { ProblemDetailsFilter } from './common/filters/problem-details.filter';
 import { LoggingModule } from './common/logging/logging.module';
@@ -44,6 +45,7 @@ export class AppModule {
         SentimentModule,
         IngestionModule,
         CompatibilityModule,
+        CoinGeckoV3Module,
         RealtimeModule,
         DashboardModule,
       ],

@@ -1,6 +1,5 @@
+import { clientsFor, type Problem, PROBLEM_JSON, ProbeClient } from './support/clients';
 import { startTestApp, type TestApp } from './support/test-app';
-
-const PROBLEM_JSON = /^application\/problem\+json/;
 
 describe('HTTP surface (e2e)', () => {
   let sut: TestApp;
@@ -13,19 +12,14 @@ describe('HTTP surface (e2e)', () => {
     await sut.close();
   });
 
-  const get = (path: string, init?: RequestInit) => fetch(`${sut.baseUrl}${path}`, init);
-  const postJson = (path: string, body: string, headers: Record<string, string> = {}) =>
-    fetch(`${sut.baseUrl}${path}`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', ...headers },
-    });
+  const { api, health, market, service } = clientsFor(() => sut.baseUrl);
+  const probe = new ProbeClient(api);
 
   it('GET / describes the API and its entry points', async () => {
-    const response = await get('/');
+    const response = await service.info();
 
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({
+    expect(response.body).toMatchObject({
       name: 'crypto-market-api',
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
       docs: '/docs',
@@ -35,9 +29,8 @@ describe('HTTP surface (e2e)', () => {
   });
 
   it('serves the Swagger UI at /docs and the OpenAPI document at /docs-json', async () => {
-    const ui = await get('/docs');
-    const json = await get('/docs-json');
-    const document = (await json.json()) as {
+    const ui = await service.docs();
+    const document = (await service.openApi()).body as unknown as {
       openapi: string;
       paths: Record<string, unknown>;
       tags: { name: string }[];
@@ -45,7 +38,7 @@ describe('HTTP surface (e2e)', () => {
     };
 
     expect(ui.status).toBe(200);
-    expect(await ui.text()).toContain('swagger-ui');
+    expect(ui.text).toContain('swagger-ui');
     expect(document.openapi).toMatch(/^3\./);
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(['/', '/health', '/health/live', '/health/ready', '/metrics']),
@@ -57,7 +50,7 @@ describe('HTTP surface (e2e)', () => {
   });
 
   it('documents every error status with an example of that status', async () => {
-    const document = (await (await get('/docs-json')).json()) as {
+    const document = (await service.openApi()).body as unknown as {
       paths: Record<
         string,
         Record<
@@ -94,8 +87,8 @@ describe('HTTP surface (e2e)', () => {
   });
 
   it('answers unknown routes with a 404 problem document carrying the request id', async () => {
-    const response = await get('/nope?x=1');
-    const body = (await response.json()) as Record<string, unknown>;
+    const response = await api.get<Problem>('/nope', { query: { x: 1 } });
+    const body = response.body;
 
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
@@ -113,20 +106,22 @@ describe('HTTP surface (e2e)', () => {
 
   describe('request ids', () => {
     it('generates one when the client sends none', async () => {
-      const response = await get('/health/live');
+      const response = await health.live();
 
       expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it('keeps a sane incoming X-Request-Id', async () => {
-      const response = await get('/nope', { headers: { 'X-Request-Id': 'trace-42.abc:1' } });
+      const response = await api.get<Problem>('/nope', {
+        headers: { 'X-Request-Id': 'trace-42.abc:1' },
+      });
 
       expect(response.headers.get('x-request-id')).toBe('trace-42.abc:1');
-      expect(((await response.json()) as { requestId: string }).requestId).toBe('trace-42.abc:1');
+      expect(response.body.requestId).toBe('trace-42.abc:1');
     });
 
     it('replaces an unsafe incoming X-Request-Id', async () => {
-      const response = await get('/', { headers: { 'X-Request-Id': 'x'.repeat(300) } });
+      const response = await service.info({ headers: { 'X-Request-Id': 'x'.repeat(300) } });
 
       expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     });
@@ -134,8 +129,8 @@ describe('HTTP surface (e2e)', () => {
 
   describe('bad input', () => {
     it('rejects an invalid body with 400 and one entry per field in errors[]', async () => {
-      const response = await postJson('/__probe/echo', JSON.stringify({ name: '', count: 9 }));
-      const body = (await response.json()) as { errors: { field: string; message: string }[] };
+      const response = await probe.echo({ name: '', count: 9 });
+      const body = response.body as unknown as Required<Problem>;
 
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
@@ -147,11 +142,8 @@ describe('HTTP surface (e2e)', () => {
     });
 
     it('rejects unknown fields (no mass assignment)', async () => {
-      const response = await postJson(
-        '/__probe/echo',
-        JSON.stringify({ name: 'a', count: 1, isAdmin: true }),
-      );
-      const body = (await response.json()) as { errors: { field: string }[] };
+      const response = await probe.echo({ name: 'a', count: 1, isAdmin: true });
+      const body = response.body as unknown as Required<Problem>;
 
       expect(response.status).toBe(400);
       expect(body.errors).toEqual([
@@ -163,24 +155,21 @@ describe('HTTP surface (e2e)', () => {
     });
 
     it('accepts a valid body', async () => {
-      const response = await postJson('/__probe/echo', JSON.stringify({ name: 'ok', count: 2 }));
+      const response = await probe.echo({ name: 'ok', count: 2 });
 
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ name: 'ok', count: 2 });
+      expect(response.body).toEqual({ name: 'ok', count: 2 });
     });
 
     it('answers malformed JSON with a 400 problem', async () => {
-      const response = await postJson('/__probe/echo', '{"name": ');
+      const response = await probe.echo('{"name": ');
 
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
     });
 
     it('answers a body over the size limit with a 413 problem', async () => {
-      const response = await postJson(
-        '/__probe/echo',
-        JSON.stringify({ name: 'x'.repeat(200_000) }),
-      );
+      const response = await probe.echo({ name: 'x'.repeat(200_000) });
 
       expect(response.status).toBe(413);
       expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
@@ -189,8 +178,8 @@ describe('HTTP surface (e2e)', () => {
     it.each(['[1, 2]', '"text"', 'null', '42'])(
       'rejects the non-object body %s with one error',
       async (body) => {
-        const response = await postJson('/__probe/echo', body);
-        const problem = (await response.json()) as { errors: { field: string; message: string }[] };
+        const response = await probe.echo(body);
+        const problem = response.body as unknown as Required<Problem>;
 
         expect(response.status).toBe(400);
         expect(problem.errors).toEqual([{ field: 'body', message: 'body must be a JSON object' }]);
@@ -200,8 +189,8 @@ describe('HTTP surface (e2e)', () => {
     it('refuses a body nested deeper than 32 levels with a 400, not a stack overflow', async () => {
       const nested = '{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000);
 
-      const response = await postJson('/__probe/echo', nested);
-      const problem = (await response.json()) as { errors: { field: string }[] };
+      const response = await probe.echo(nested);
+      const problem = response.body as unknown as Required<Problem>;
 
       expect(response.status).toBe(400);
       expect(problem.errors[0].field).toBe('body');
@@ -213,8 +202,8 @@ describe('HTTP surface (e2e)', () => {
       ['a path parameter over 100 characters', `/api/v1/cryptocurrencies/${'A'.repeat(101)}`, 400],
       ['a request line over 16 KiB', `/api/v1/cryptocurrencies?search=${'9'.repeat(17_000)}`, 431],
     ])('answers %s with a problem carrying the request id', async (_case, path, status) => {
-      const response = await get(path);
-      const problem = (await response.json()) as { status: number; requestId: string };
+      const response = await api.get<Problem>(path);
+      const problem = response.body;
 
       expect(response.status).toBe(status);
       expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
@@ -226,11 +215,7 @@ describe('HTTP surface (e2e)', () => {
     it.each(['application/xml', 'text/plain'])(
       'answers the content type %s with a 415 problem',
       async (type) => {
-        const response = await fetch(`${sut.baseUrl}/__probe/echo`, {
-          method: 'POST',
-          body: '<xml/>',
-          headers: { 'content-type': type },
-        });
+        const response = await probe.echo('<xml/>', type);
 
         expect(response.status).toBe(415);
         expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
@@ -239,8 +224,8 @@ describe('HTTP surface (e2e)', () => {
   });
 
   it('answers an unexpected error with a generic 500 that leaks nothing', async () => {
-    const response = await get('/__probe/boom');
-    const text = await response.text();
+    const response = await probe.boom();
+    const text = response.text;
 
     expect(response.status).toBe(500);
     expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
@@ -249,13 +234,13 @@ describe('HTTP surface (e2e)', () => {
   });
 
   it('sets strict security headers on API responses and a page policy on the docs', async () => {
-    const api = await get('/', { headers: { Origin: 'https://example.com' } });
-    const docs = await get('/docs');
+    const info = await service.info({ headers: { Origin: 'https://example.com' } });
+    const docs = await service.docs();
 
-    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(api.headers.get('x-frame-options')).toBe('DENY');
-    expect(api.headers.get('strict-transport-security')).toContain('max-age=');
-    expect(api.headers.get('content-security-policy')).toBe(
+    expect(info.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(info.headers.get('x-frame-options')).toBe('DENY');
+    expect(info.headers.get('strict-transport-security')).toContain('max-age=');
+    expect(info.headers.get('content-security-policy')).toBe(
       "default-src 'none';frame-ancestors 'none'",
     );
     expect(docs.headers.get('content-security-policy')).toContain("default-src 'self'");
@@ -264,7 +249,7 @@ describe('HTTP surface (e2e)', () => {
   });
 
   it('allows cross-origin reads and exposes the API headers', async () => {
-    const response = await get('/', { headers: { Origin: 'https://example.com' } });
+    const response = await service.info({ headers: { Origin: 'https://example.com' } });
 
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
@@ -274,7 +259,7 @@ describe('HTTP surface (e2e)', () => {
     ['a CORS preflight', { Origin: 'https://example.com', 'Access-Control-Request-Method': 'GET' }],
     ['a plain OPTIONS request', {}],
   ])('answers %s with 204 and the request id', async (_case, headers) => {
-    const response = await get('/api/v1/cryptocurrencies', { method: 'OPTIONS', headers });
+    const response = await market.listOptions({ headers });
 
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
@@ -283,11 +268,11 @@ describe('HTTP surface (e2e)', () => {
   });
 
   it('exposes Prometheus metrics with HTTP timings by route template', async () => {
-    await get('/health/live');
-    await get('/nope/123');
+    await health.live();
+    await api.get('/nope/123');
 
-    const response = await get('/metrics');
-    const text = await response.text();
+    const response = await service.metrics();
+    const text = response.text;
 
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');

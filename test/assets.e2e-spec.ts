@@ -1,11 +1,12 @@
+import { clientsFor, expectProblem, parseQuery } from './support/clients';
 import { anAsset, type MarketSeeder } from './support/market-fixtures';
-import { type Page, marketApiClient, startMarketApi } from './support/market-api';
+import { startMarketApi } from './support/market-api';
 import type { TestApp } from './support/test-app';
 
 describe('Assets API (e2e)', () => {
   let sut: TestApp;
   let seed: MarketSeeder;
-  const { get, expectProblem } = marketApiClient(() => sut.baseUrl);
+  const { api, market, compat } = clientsFor(() => sut.baseUrl);
 
   beforeAll(async () => {
     ({ sut, seed } = await startMarketApi());
@@ -17,7 +18,7 @@ describe('Assets API (e2e)', () => {
 
   describe('GET /api/v1/cryptocurrencies', () => {
     it('lists by market cap, largest first, with numbers as numbers and a real total', async () => {
-      const { status, body } = await get<Page>('/api/v1/cryptocurrencies');
+      const { status, body } = await market.list();
 
       expect(status).toBe(200);
       expect(body.items.map((i) => i.symbol)).toEqual([
@@ -43,9 +44,9 @@ describe('Assets API (e2e)', () => {
     });
 
     it('paginates with skip/limit and with page/per_page', async () => {
-      const first = await get<Page>('/api/v1/cryptocurrencies?limit=2');
-      const second = await get<Page>('/api/v1/cryptocurrencies?page=2&per_page=2');
-      const beyond = await get<Page>('/api/v1/cryptocurrencies?skip=10&limit=5');
+      const first = await market.list({ limit: 2 });
+      const second = await market.list({ page: 2, per_page: 2 });
+      const beyond = await market.list({ skip: 10, limit: 5 });
 
       expect(first.body).toMatchObject({
         total: 6,
@@ -70,7 +71,7 @@ describe('Assets API (e2e)', () => {
       ['source=coinpaprika', ['SOL']],
       ['search=%25', []],
     ])('filters: %s', async (query, expected) => {
-      const { body } = await get<Page>(`/api/v1/cryptocurrencies?${query}`);
+      const { body } = await market.list(parseQuery(query));
 
       expect(body.items.map((i) => i.symbol)).toEqual(expected);
       expect(body.total).toBe(expected.length);
@@ -83,7 +84,7 @@ describe('Assets API (e2e)', () => {
       ['sort_by=price_change_percentage_24h', ['TINY', 'SOL', 'BTC', 'ETH', 'DOGE', 'NOCAP']],
       ['sort_by=market_cap_rank&order=asc', ['BTC', 'ETH', 'SOL', 'DOGE', 'TINY', 'NOCAP']],
     ])('sorts: %s (missing values last)', async (query, expected) => {
-      const { body } = await get<Page>(`/api/v1/cryptocurrencies?${query}`);
+      const { body } = await market.list(parseQuery(query));
 
       expect(body.items.map((i) => i.symbol)).toEqual(expected);
     });
@@ -102,17 +103,19 @@ describe('Assets API (e2e)', () => {
       ['min_price=10&max_price=1', 'min_price'],
       ["search=' OR 1=1 --&min_volume=NaN", 'min_volume'],
     ])('rejects %s with a 400 naming %s', async (query, field) => {
-      await expectProblem(`/api/v1/cryptocurrencies?${query}`, 400, field);
+      expectProblem(await market.list(parseQuery(query)), 400, field);
     });
 
     it('is also served with a trailing slash (old clients)', async () => {
-      expect((await get('/api/v1/cryptocurrencies/?limit=1')).status).toBe(200);
+      expect((await api.get('/api/v1/cryptocurrencies/', { query: { limit: 1 } })).status).toBe(
+        200,
+      );
     });
   });
 
   describe('GET /api/v1/cryptocurrencies/:symbol', () => {
     it('returns the full record, case-insensitively', async () => {
-      const { status, body } = await get<Record<string, unknown>>('/api/v1/cryptocurrencies/btc');
+      const { status, body } = await market.detail('btc');
 
       expect(status).toBe(200);
       expect(body).toMatchObject({
@@ -126,17 +129,14 @@ describe('Assets API (e2e)', () => {
     });
 
     it('answers an unknown symbol with 404', async () => {
-      const body = await expectProblem('/api/v1/cryptocurrencies/NOPE', 404);
+      const body = expectProblem(await market.detail('NOPE'), 404);
 
       expect(body.detail).toBe("Cryptocurrency with symbol 'NOPE' not found");
     });
 
-    it.each(['B-TC', 'A'.repeat(21), '%27%3B--'])(
-      'rejects the malformed symbol %s',
-      async (symbol) => {
-        await expectProblem(`/api/v1/cryptocurrencies/${symbol}`, 400, 'symbol');
-      },
-    );
+    it.each(['B-TC', 'A'.repeat(21), "';--"])('rejects the malformed symbol %s', async (symbol) => {
+      expectProblem(await market.detail(symbol), 400, 'symbol');
+    });
   });
 
   describe('GET /api/v1/cryptocurrencies/top/:category', () => {
@@ -144,94 +144,82 @@ describe('Assets API (e2e)', () => {
       ['market_cap', '', ['BTC', 'ETH', 'SOL']],
       ['volume', '', ['BTC', 'ETH', 'SOL']],
       ['gainers', '', ['TINY', 'SOL', 'BTC']],
-      ['gainers', '&min_volume=1000000', ['SOL', 'BTC', 'ETH']],
+      ['gainers', 'min_volume=1000000', ['SOL', 'BTC', 'ETH']],
       ['losers', '', ['DOGE', 'ETH', 'BTC']],
     ])('%s %s', async (category, extra, expected) => {
-      const { body } = await get<{ category: string; items: { symbol: string }[] }>(
-        `/api/v1/cryptocurrencies/top/${category}?limit=3${extra}`,
-      );
+      const { body } = await market.top(category, { limit: 3, ...parseQuery(extra) });
 
       expect(body.category).toBe(category);
       expect(body.items.map((i) => i.symbol)).toEqual(expected);
     });
 
     it('names the allowed categories for a bad one', async () => {
-      const body = await expectProblem('/api/v1/cryptocurrencies/top/hype', 400, 'category');
+      const body = expectProblem(await market.top('hype'), 400, 'category');
 
       expect(body.detail).toContain('market_cap, volume, gainers, losers');
     });
 
     it('caps the limit at 100', async () => {
-      await expectProblem('/api/v1/cryptocurrencies/top/volume?limit=101', 400, 'limit');
+      expectProblem(await market.top('volume', { limit: 101 }), 400, 'limit');
     });
   });
 
   describe('response cache', () => {
     it('misses, then hits, answers 304 to a matching ETag, and is invalidated by ingestion', async () => {
-      const path = '/api/v1/cryptocurrencies/DOGE';
-      const first = await get<{ current_price: number }>(path);
-      const second = await get<{ current_price: number }>(path);
-      const etag = second.response.headers.get('etag')!;
-      const notModified = await fetch(`${sut.baseUrl}${path}`, {
-        headers: { 'If-None-Match': etag },
-      });
+      const doge = (ifNoneMatch?: string) =>
+        market.detail('DOGE', ifNoneMatch ? { headers: { 'If-None-Match': ifNoneMatch } } : {});
+      const first = await doge();
+      const second = await doge();
+      const etag = second.headers.get('etag')!;
+      const notModified = await doge(etag);
 
-      expect(first.response.headers.get('x-cache')).toBe('MISS');
-      expect(second.response.headers.get('x-cache')).toBe('HIT');
+      expect(first.headers.get('x-cache')).toBe('MISS');
+      expect(second.headers.get('x-cache')).toBe('HIT');
       expect(second.body).toEqual(first.body);
-      expect(second.response.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
-      expect(second.response.headers.get('x-response-time')).toMatch(/^\d+(\.\d+)?ms$/);
+      expect(second.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
+      expect(second.headers.get('x-response-time')).toMatch(/^\d+(\.\d+)?ms$/);
       expect(notModified.status).toBe(304);
-      expect(await notModified.text()).toBe('');
+      expect(notModified.text).toBe('');
       for (const field of ['*', `"stale", ${etag}`, `W/${etag}`]) {
-        const response = await fetch(`${sut.baseUrl}${path}`, {
-          headers: { 'If-None-Match': field },
-        });
+        const response = await doge(field);
         expect({ field, status: response.status }).toEqual({ field, status: 304 });
       }
-      const changed = await fetch(`${sut.baseUrl}${path}`, {
-        headers: { 'If-None-Match': '"stale"' },
-      });
+      const changed = await doge('"stale"');
       expect(changed.status).toBe(200);
 
       await seed.assets([anAsset({ symbol: 'DOGE', name: 'Dogecoin', currentPrice: 0.5 })]);
-      const stillCached = await get<{ current_price: number }>(path);
+      const stillCached = await doge();
       await seed.invalidate(['DOGE']);
-      const fresh = await get<{ current_price: number }>(path);
+      const fresh = await doge();
 
       expect(stillCached.body.current_price).toBe(0.4);
-      expect(fresh.response.headers.get('x-cache')).toBe('MISS');
+      expect(fresh.headers.get('x-cache')).toBe('MISS');
       expect(fresh.body.current_price).toBe(0.5);
-      expect(fresh.response.headers.get('etag')).not.toBe(etag);
+      expect(fresh.headers.get('etag')).not.toBe(etag);
     });
 
     it('keys by normalised query and invalidates listings when any symbol changes', async () => {
-      await get('/api/v1/cryptocurrencies?limit=3&order=desc');
-      const reordered = await get('/api/v1/cryptocurrencies?order=desc&limit=3');
+      await market.list({ limit: 3, order: 'desc' });
+      const reordered = await market.list({ order: 'desc', limit: 3 });
       await seed.invalidate(['ETH']);
-      const afterIngest = await get('/api/v1/cryptocurrencies?limit=3&order=desc');
+      const afterIngest = await market.list({ limit: 3, order: 'desc' });
 
-      expect(reordered.response.headers.get('x-cache')).toBe('HIT');
-      expect(afterIngest.response.headers.get('x-cache')).toBe('MISS');
+      expect(reordered.headers.get('x-cache')).toBe('HIT');
+      expect(afterIngest.headers.get('x-cache')).toBe('MISS');
     });
 
     it('never caches errors', async () => {
-      await get('/api/v1/cryptocurrencies/NOTYET');
+      await market.detail('NOTYET');
       await seed.assets([anAsset({ symbol: 'NOTYET' })]);
 
-      expect((await get('/api/v1/cryptocurrencies/NOTYET')).status).toBe(200);
+      expect((await market.detail('NOTYET')).status).toBe(200);
     });
   });
 
   describe('compatibility route of the replaced ETL service', () => {
     it('GET /data lists normalised assets as the ETL service did', async () => {
-      const { body } = await get<{
-        request_id: string;
-        api_latency_ms: number;
-        count: number;
-        data: unknown[];
-      }>('/data?limit=2&offset=0');
-      const filtered = await get<{ data: unknown[] }>('/data?symbol=sol&source=coinpaprika');
+      const { body } = await compat.data({ limit: 2, offset: 0 });
+      const filtered = await compat.data({ symbol: 'sol', source: 'coinpaprika' });
 
       expect(body.count).toBe(2);
       expect(body.request_id).toMatch(/^[0-9a-f-]{36}$/);
@@ -245,7 +233,7 @@ describe('Assets API (e2e)', () => {
       expect(filtered.body.data).toEqual([
         { symbol: 'SOL', name: 'Solana', price_usd: 210, source: 'coinpaprika' },
       ]);
-      await expectProblem('/data?limit=5000', 400, 'limit');
+      expectProblem(await compat.data({ limit: 5000 }), 400, 'limit');
     });
   });
 });

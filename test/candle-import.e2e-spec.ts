@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { clientsFor, type Problem, type Query } from './support/clients';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -25,25 +26,13 @@ const BINANCE = [
   '1704070800000000,42050.5,42200,42000,42150,10,1704074399999999,421000,800,5,210000,0',
 ].join('\n');
 
-interface Problem {
-  status: number;
-  detail: string;
-  run_id?: string;
-}
-
 describe('Candle file imports (e2e)', () => {
   let sut: TestApp;
 
-  const upload = (body: string | Buffer, query: string, type = 'text/csv', key = ADMIN_KEY) =>
-    fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync/candles?${query}`, {
-      method: 'POST',
-      headers: { 'content-type': type, 'X-API-Key': key },
-      body,
-    });
-  const ohlc = async (symbol: string, query: string) =>
-    (await (
-      await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/${symbol}/ohlc?${query}`)
-    ).json()) as { ohlc: { timestamp: number; close: number; source: string }[] };
+  const { ingestion, market, sentiment } = clientsFor(() => sut.baseUrl);
+  const upload = (body: string | Buffer, query: Query, type = 'text/csv', key = ADMIN_KEY) =>
+    ingestion.importCandles(body, query, { 'content-type': type, 'X-API-Key': key });
+  const ohlc = async (symbol: string, query: Query) => (await market.ohlc(symbol, query)).body;
 
   beforeAll(async () => {
     sut = await startTestApp({ env: { ADMIN_API_KEY: ADMIN_KEY } });
@@ -54,9 +43,9 @@ describe('Candle file imports (e2e)', () => {
   });
 
   it('imports a Yahoo-style CSV, rejecting its bad row by line, and records the run', async () => {
-    const response = await upload(YAHOO, 'symbol=pepe&volume=quote');
+    const response = await upload(YAHOO, { symbol: 'pepe', volume: 'quote' });
     expect(response.status).toBe(200);
-    const result = (await response.json()) as Record<string, unknown>;
+    const result = response.body;
     expect(result).toMatchObject({
       status: 'partial',
       symbol: 'PEPE',
@@ -70,36 +59,34 @@ describe('Candle file imports (e2e)', () => {
       rejected: [{ at: 'line 4', reason: "close 'oops' is not a number" }],
     });
 
-    const candles = await ohlc('PEPE', 'timeframe=1d&start=2024-01-01&limit=4');
+    const candles = await ohlc('PEPE', { timeframe: '1d', start: '2024-01-01', limit: 4 });
     expect(candles.ohlc.map((c) => [c.close, c.source])).toEqual([
       [101, 'yahoo'],
       [102, 'yahoo'],
       [104, 'yahoo'],
     ]);
-    const runs = (await (
-      await fetch(`${sut.baseUrl}/api/v1/ingestion/runs?source=yahoo`)
-    ).json()) as { id: string; status: string }[];
+    const runs = (await ingestion.runs({ source: 'yahoo' })).body;
     expect(runs[0]).toMatchObject({ id: result.run_id, status: 'partial' });
 
     // Again: the same rows, nothing created or changed.
-    const again = (await (await upload(YAHOO, 'symbol=PEPE&volume=quote')).json()) as object;
+    const again = (await upload(YAHOO, { symbol: 'PEPE', volume: 'quote' })).body;
     expect(again).toMatchObject({ created_count: 0, updated_count: 0 });
   });
 
   it('takes a gzipped Binance kline file as hourly candles of its own source', async () => {
     const response = await upload(
       gzipSync(BINANCE),
-      'symbol=BTC&source=binance-archive',
+      { symbol: 'BTC', source: 'binance-archive' },
       'application/gzip',
     );
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({
+    expect(response.body).toMatchObject({
       layout: 'binance',
       timeframe: '1h',
       source: 'binance-archive',
       created_count: 2,
     });
-    const candles = await ohlc('BTC', 'timeframe=1h&start=2024-01-01T00:00:00Z&limit=2');
+    const candles = await ohlc('BTC', { timeframe: '1h', start: '2024-01-01T00:00:00Z', limit: 2 });
     expect(candles.ohlc.map((c) => [c.close, c.source])).toEqual([
       [42050.5, 'binance-archive'],
       [42150, 'binance-archive'],
@@ -107,22 +94,20 @@ describe('Candle file imports (e2e)', () => {
   });
 
   it('refuses a file it cannot read, an empty body, bad parameters, other media types and non-admins', async () => {
-    const unreadable = await upload('Date,Price\n2024-01-01,1\n', 'symbol=BTC');
+    const unreadable = await upload('Date,Price\n2024-01-01,1\n', { symbol: 'BTC' });
     expect(unreadable.status).toBe(400);
-    const problem = (await unreadable.json()) as Problem;
+    const problem = unreadable.body as unknown as Problem;
     expect(problem.detail).toMatch(/names no open, high, low, close column/);
     expect(problem.run_id).toEqual(expect.any(String));
 
-    expect((await upload('', 'symbol=BTC')).status).toBe(400);
-    expect((await upload(YAHOO, 'symbol=not-a-symbol')).status).toBe(400);
-    expect((await upload(YAHOO, 'symbol=BTC&volume=lots')).status).toBe(400);
-    expect((await upload(YAHOO, 'symbol=BTC', 'text/plain')).status).toBe(415);
-    expect((await upload(YAHOO, 'symbol=BTC', 'text/csv', 'wrong-key')).status).toBe(401);
+    expect((await upload('', { symbol: 'BTC' })).status).toBe(400);
+    expect((await upload(YAHOO, { symbol: 'not-a-symbol' })).status).toBe(400);
+    expect((await upload(YAHOO, { symbol: 'BTC', volume: 'lots' })).status).toBe(400);
+    expect((await upload(YAHOO, { symbol: 'BTC' }, 'text/plain')).status).toBe(415);
+    expect((await upload(YAHOO, { symbol: 'BTC' }, 'text/csv', 'wrong-key')).status).toBe(401);
     // A CSV body anywhere else is still refused as before.
-    const elsewhere = await fetch(`${sut.baseUrl}/api/v1/sentiment/analyze`, {
-      method: 'POST',
+    const elsewhere = await sentiment.analyze('text\nbullish', {
       headers: { 'content-type': 'text/csv' },
-      body: 'text\nbullish',
     });
     expect(elsewhere.status).toBe(415);
   });

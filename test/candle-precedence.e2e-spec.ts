@@ -1,8 +1,9 @@
 // Hourly and daily candles from several places (roll-ups of finer data, klines and files
 // delivered at that width) side by side, and the precedence that picks one per bucket.
 import type { CandleWrite } from '../src/price-history/candles.repository';
+import { clientsFor, type Query } from './support/clients';
 import { minuteCandles, type MarketSeeder } from './support/market-fixtures';
-import { HOUR, type Ohlc, marketApiClient, startMarketApi } from './support/market-api';
+import { HOUR, startMarketApi } from './support/market-api';
 import type { TestApp } from './support/test-app';
 
 const DAY = 24 * HOUR;
@@ -34,9 +35,8 @@ describe('Candle precedence (e2e)', () => {
   let sut: TestApp;
   let seed: MarketSeeder;
   let ids: Map<string, number>;
-  const { get } = marketApiClient(() => sut.baseUrl);
-  const ohlc = async (symbol: string, query: string) =>
-    (await get<Ohlc>(`/api/v1/cryptocurrencies/${symbol}/ohlc?${query}`)).body;
+  const { market } = clientsFor(() => sut.baseUrl);
+  const ohlc = async (symbol: string, query: Query) => (await market.ohlc(symbol, query)).body;
   const day = (n: number) => new Date(MONDAY + n * DAY).toISOString();
 
   beforeAll(async () => {
@@ -66,7 +66,7 @@ describe('Candle precedence (e2e)', () => {
   });
 
   it('serves daily candles delivered at that width, with their source, and weeks built from them', async () => {
-    const daily = await ohlc('SOL', `timeframe=1d&start=${day(7)}&limit=7`);
+    const daily = await ohlc('SOL', { timeframe: '1d', start: day(7), limit: 7 });
     expect(daily.ohlc).toHaveLength(7);
     expect(daily.ohlc[0]).toMatchObject({
       timestamp: MONDAY + 7 * DAY,
@@ -76,7 +76,7 @@ describe('Candle precedence (e2e)', () => {
     });
     expect(daily.source).toBe('bundled');
 
-    const weekly = await ohlc('SOL', `timeframe=1w&start=${day(7)}&limit=1`);
+    const weekly = await ohlc('SOL', { timeframe: '1w', start: day(7), limit: 1 });
     expect(weekly.ohlc).toEqual([
       {
         timestamp: MONDAY + 7 * DAY,
@@ -93,7 +93,7 @@ describe('Candle precedence (e2e)', () => {
   });
 
   it('prefers a complete roll-up of finer data over a coarser candle of another source, and keeps both', async () => {
-    const chosen = await ohlc('SOL', `timeframe=1d&start=${day(2)}&limit=1`);
+    const chosen = await ohlc('SOL', { timeframe: '1d', start: day(2), limit: 1 });
     expect(chosen.ohlc[0]).toMatchObject({
       open: 500,
       close: 500,
@@ -102,19 +102,24 @@ describe('Candle precedence (e2e)', () => {
       source: 'binance',
     });
 
-    const bundled = await ohlc('SOL', `timeframe=1d&start=${day(2)}&limit=1&source=bundled`);
+    const bundled = await ohlc('SOL', {
+      timeframe: '1d',
+      start: day(2),
+      limit: 1,
+      source: 'bundled',
+    });
     expect(bundled.ohlc[0]).toMatchObject({ open: 102, close: 103, source: 'bundled' });
     expect(bundled.source).toBe('bundled');
 
-    const week = await ohlc('SOL', `timeframe=1w&start=${day(0)}&limit=1`);
+    const week = await ohlc('SOL', { timeframe: '1w', start: day(0), limit: 1 });
     expect(week.ohlc[0]).toMatchObject({ open: 100, close: 107, source: 'bundled,binance' });
   });
 
   it('does not let a partial roll-up stand in for a complete day, while its hours are served', async () => {
-    const daily = await ohlc('SOL', `timeframe=1d&start=${day(3)}&limit=1`);
+    const daily = await ohlc('SOL', { timeframe: '1d', start: day(3), limit: 1 });
     expect(daily.ohlc[0]).toMatchObject({ open: 103, close: 104, source: 'bundled' });
 
-    const hourly = await ohlc('SOL', `timeframe=1h&start=${day(3)}&limit=3`);
+    const hourly = await ohlc('SOL', { timeframe: '1h', start: day(3), limit: 3 });
     expect(hourly.ohlc.map((c) => [c.open, c.source])).toEqual([
       [700, 'binance'],
       [700, 'binance'],
@@ -125,19 +130,24 @@ describe('Candle precedence (e2e)', () => {
   });
 
   it('rolls a source’s direct hourly candles into days, preferred to its daily candle only when complete', async () => {
-    const days = await ohlc('DOGE', `timeframe=1d&start=${day(0)}&limit=2`);
+    const days = await ohlc('DOGE', { timeframe: '1d', start: day(0), limit: 2 });
     expect(days.ohlc.map(({ open, close, volume }) => ({ open, close, volume }))).toEqual([
       // Day 0: 24 hourly candles, complete and finer than the daily kline.
       { open: 10, close: 34, volume: 2_400 },
       // Day 1: 23 hourly candles are not the whole day: the daily kline stands.
       { open: 2, close: 3, volume: 100 },
     ]);
-    const hours = await ohlc('DOGE', `timeframe=4h&start=${day(0)}&limit=1`);
+    const hours = await ohlc('DOGE', { timeframe: '4h', start: day(0), limit: 1 });
     expect(hours.ohlc[0]).toMatchObject({ open: 10, close: 14, volume: 400, source: 'binance' });
   });
 
   it('carries the last daily close across a gap with fill=previous', async () => {
-    const filled = await ohlc('SOL', `timeframe=1d&start=${day(13)}&limit=3&fill=previous`);
+    const filled = await ohlc('SOL', {
+      timeframe: '1d',
+      start: day(13),
+      limit: 3,
+      fill: 'previous',
+    });
     expect(filled.ohlc.map((c) => [c.close, c.filled ?? false])).toEqual([
       [114, false],
       [114, true],
@@ -146,16 +156,14 @@ describe('Candle precedence (e2e)', () => {
   });
 
   it('ends indicators at the newest candle of the timeframe, not at now', async () => {
-    const { body } = await get<{ indicators: { sma: { timestamp: number; value: number }[] } }>(
-      '/api/v1/cryptocurrencies/SOL/indicators?timeframe=1d&indicators=sma&period=3&limit=2',
-    );
-    expect(body.indicators.sma.map((p) => p.timestamp)).toEqual([
-      MONDAY + 12 * DAY,
-      MONDAY + 13 * DAY,
-    ]);
-    expect(body.indicators.sma.map((p) => p.value)).toEqual([
-      (111 + 112 + 113) / 3,
-      (112 + 113 + 114) / 3,
-    ]);
+    const { body } = await market.indicators('SOL', {
+      timeframe: '1d',
+      indicators: 'sma',
+      period: 3,
+      limit: 2,
+    });
+    const sma = body.indicators.sma!;
+    expect(sma.map((p) => p.timestamp)).toEqual([MONDAY + 12 * DAY, MONDAY + 13 * DAY]);
+    expect(sma.map((p) => p.value)).toEqual([(111 + 112 + 113) / 3, (112 + 113 + 114) / 3]);
   });
 });

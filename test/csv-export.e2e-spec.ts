@@ -4,30 +4,20 @@
 // first byte answered as problem documents.
 import { parse } from 'csv-parse/sync';
 import { EXPORT_PAGE_SIZE } from '../src/price-history/export-pages';
-import { minuteCandles, type MarketSeeder } from './support/market-fixtures';
+import type { HistoryDto, OhlcDto } from './support/api-types';
 import {
-  DAY0,
-  HOUR,
-  MINUTE,
+  type Answer,
+  clientsFor,
+  expectProblem,
+  parseQuery,
   PROBLEM_JSON,
-  marketApiClient,
-  startMarketApi,
-  type Ohlc,
-} from './support/market-api';
+  type Query,
+} from './support/clients';
+import { minuteCandles, type MarketSeeder } from './support/market-fixtures';
+import { DAY0, HOUR, MINUTE, startMarketApi } from './support/market-api';
 import type { TestApp } from './support/test-app';
 
 type Row = Record<string, string>;
-
-interface History {
-  items: {
-    price: number;
-    market_cap: number | null;
-    total_volume: number | null;
-    timestamp: string;
-    source: string;
-    is_anomaly: boolean;
-  }[];
-}
 
 /** TINY's 1-minute candles: two runs of 6,000 with 30 empty minutes between them. */
 const RUN = 6_000;
@@ -41,15 +31,18 @@ describe('CSV exports (e2e)', () => {
   let sut: TestApp;
   let seed: MarketSeeder;
   let ids: Map<string, number>;
-  const { get, expectProblem } = marketApiClient(() => sut.baseUrl);
+  const { market, service } = clientsFor(() => sut.baseUrl);
 
-  /** A GET whose body is kept as text, and parsed as CSV with a header line. */
-  const getCsv = async (path: string, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${sut.baseUrl}${path}`, { headers });
-    const text = await response.text();
-    const rows = response.ok ? parse<Row>(text, { columns: true }) : [];
-    return { response, text, rows };
-  };
+  /** An answer whose body is kept as text, and parsed as CSV with a header line. */
+  const csvOf = (answer: Answer<unknown>) => ({
+    ...answer,
+    rows: answer.response.ok ? parse<Row>(answer.text, { columns: true }) : [],
+  });
+  const accept = (type: string) => ({ headers: { accept: type } });
+  const ohlcCsv = async (symbol: string, query: Query, headers?: Record<string, string>) =>
+    csvOf(await market.ohlc(symbol, query, { headers }));
+  const historyCsv = async (symbol: string, query: Query, headers?: Record<string, string>) =>
+    csvOf(await market.history(symbol, query, { headers }));
 
   beforeAll(async () => {
     ({ sut, seed, ids } = await startMarketApi());
@@ -106,19 +99,20 @@ describe('CSV exports (e2e)', () => {
   });
 
   describe('GET /api/v1/cryptocurrencies/:symbol/ohlc', () => {
-    const range = `start=${new Date(DAY0).toISOString()}&end=${new Date(CANDLES_END - 1).toISOString()}`;
+    const range = {
+      start: new Date(DAY0).toISOString(),
+      end: new Date(CANDLES_END - 1).toISOString(),
+    };
 
     it('answers a file with the JSON answer’s candles, row for row, and its headers', async () => {
-      const path = `/api/v1/cryptocurrencies/TINY/ohlc?timeframe=1h&${range}`;
-      const { body } = await get<Ohlc>(`${path}&limit=1000`);
-      const { response, text, rows } = await getCsv(`${path}&format=csv`);
+      const query = { timeframe: '1h', ...range };
+      const { body } = await market.ohlc('TINY', { ...query, limit: 1000 });
+      const { status, headers, text, rows } = await ohlcCsv('TINY', { ...query, format: 'csv' });
 
-      expect(response.status).toBe(200);
-      expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-      expect(response.headers.get('content-disposition')).toBe(
-        'attachment; filename="TINY-ohlc-1h.csv"',
-      );
-      expect(response.headers.get('vary')).toMatch(/\bAccept\b/);
+      expect(status).toBe(200);
+      expect(headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(headers.get('content-disposition')).toBe('attachment; filename="TINY-ohlc-1h.csv"');
+      expect(headers.get('vary')).toMatch(/\bAccept\b/);
       expect(text.split('\r\n')[0]).toBe(
         'timestamp,timestamp_ms,open,high,low,close,volume,trade_count,is_closed,filled,source',
       );
@@ -132,18 +126,19 @@ describe('CSV exports (e2e)', () => {
     });
 
     it('exports a range of many pages completely and in order, as JSON has it page by page', async () => {
-      const { response, rows } = await getCsv(
-        `/api/v1/cryptocurrencies/TINY/ohlc?timeframe=1m&${range}&format=csv`,
-      );
-      const json: Ohlc['ohlc'] = [];
+      const { status, rows } = await ohlcCsv('TINY', { timeframe: '1m', ...range, format: 'csv' });
+      const json: OhlcDto['ohlc'] = [];
       for (let start = DAY0; start < CANDLES_END; start += 1_000 * MINUTE) {
-        const { body } = await get<Ohlc>(
-          `/api/v1/cryptocurrencies/TINY/ohlc?timeframe=1m&start=${start}&end=${CANDLES_END - 1}&limit=1000`,
-        );
+        const { body } = await market.ohlc('TINY', {
+          timeframe: '1m',
+          start,
+          end: CANDLES_END - 1,
+          limit: 1000,
+        });
         json.push(...body.ohlc);
       }
 
-      expect(response.status).toBe(200);
+      expect(status).toBe(200);
       expect(rows.length).toBeGreaterThan(2 * EXPORT_PAGE_SIZE);
       expect(rows).toHaveLength(2 * RUN);
       const times = rows.map((row) => Number(row.timestamp_ms));
@@ -153,9 +148,14 @@ describe('CSV exports (e2e)', () => {
     });
 
     it('writes the filled buckets of fill=previous, flagged, like JSON', async () => {
-      const path = `/api/v1/cryptocurrencies/TINY/ohlc?timeframe=1m&start=${DAY0 + (RUN - 5) * MINUTE}&end=${DAY0 + (RUN + GAP + 5) * MINUTE - 1}&fill=previous`;
-      const { body } = await get<Ohlc>(path);
-      const { rows } = await getCsv(`${path}&format=csv`);
+      const query = {
+        timeframe: '1m',
+        start: DAY0 + (RUN - 5) * MINUTE,
+        end: DAY0 + (RUN + GAP + 5) * MINUTE - 1,
+        fill: 'previous',
+      };
+      const { body } = await market.ohlc('TINY', query);
+      const { rows } = await ohlcCsv('TINY', { ...query, format: 'csv' });
 
       expect(rows).toHaveLength(5 + GAP + 5);
       expect(rows.filter((row) => row.filled === 'true')).toHaveLength(GAP);
@@ -164,9 +164,12 @@ describe('CSV exports (e2e)', () => {
     });
 
     it('keeps numbers as stored, without float noise', async () => {
-      const { rows } = await getCsv(
-        `/api/v1/cryptocurrencies/ETH/ohlc?timeframe=1m&start=${DAY0}&end=${DAY0 + 3 * MINUTE - 1}&format=csv`,
-      );
+      const { rows } = await ohlcCsv('ETH', {
+        timeframe: '1m',
+        start: DAY0,
+        end: DAY0 + 3 * MINUTE - 1,
+        format: 'csv',
+      });
 
       expect(rows.map((row) => [row.open, row.volume])).toEqual([
         ['0.10000000', '1.50000000'],
@@ -176,43 +179,43 @@ describe('CSV exports (e2e)', () => {
     });
 
     it('answers the newest `limit` buckets up to `end` without `start`, like JSON', async () => {
-      const path = `/api/v1/cryptocurrencies/TINY/ohlc?timeframe=15m&end=${CANDLES_END - 1}&limit=7`;
-      const { body } = await get<Ohlc>(path);
-      const { rows } = await getCsv(`${path}&format=csv`);
+      const query = { timeframe: '15m', end: CANDLES_END - 1, limit: 7 };
+      const { body } = await market.ohlc('TINY', query);
+      const { rows } = await ohlcCsv('TINY', { ...query, format: 'csv' });
 
       expect(rows).toHaveLength(7);
       expect(rows.map(candleOf)).toEqual(body.ohlc);
     });
 
     it('answers CSV to Accept: text/csv, and JSON when Accept prefers it', async () => {
-      const path = `/api/v1/cryptocurrencies/TINY/ohlc?timeframe=4h&${range}`;
-      const csv = await getCsv(path, { accept: 'text/csv' });
-      const json = await get<Ohlc>(path, { accept: 'text/csv;q=0.5, application/json' });
-      const explicit = await get<Ohlc>(`${path}&format=json`, { accept: 'text/csv' });
+      const query = { timeframe: '4h', ...range };
+      const csv = await ohlcCsv('TINY', query, { accept: 'text/csv' });
+      const json = await market.ohlc('TINY', query, accept('text/csv;q=0.5, application/json'));
+      const explicit = await market.ohlc('TINY', { ...query, format: 'json' }, accept('text/csv'));
 
-      expect(csv.response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(csv.rows.map(candleOf)).toEqual(json.body.ohlc);
-      expect(json.response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(json.headers.get('content-type')).toMatch(/^application\/json/);
       expect(explicit.body.ohlc).toEqual(json.body.ohlc);
     });
 
     it('never stores a file in the JSON cache, nor serves a cached JSON answer for a file', async () => {
-      const path = `/api/v1/cryptocurrencies/TINY/ohlc?timeframe=30m&${range}&limit=1000`;
-      const first = await get<Ohlc>(path);
-      const csvByAccept = await getCsv(path, { accept: 'text/csv' });
-      const csvByFormat = await getCsv(`${path}&format=csv`);
-      const csvAgain = await getCsv(`${path}&format=csv`);
-      const again = await get<Ohlc>(path);
+      const query = { timeframe: '30m', ...range, limit: 1000 };
+      const first = await market.ohlc('TINY', query);
+      const csvByAccept = await ohlcCsv('TINY', query, { accept: 'text/csv' });
+      const csvByFormat = await ohlcCsv('TINY', { ...query, format: 'csv' });
+      const csvAgain = await ohlcCsv('TINY', { ...query, format: 'csv' });
+      const again = await market.ohlc('TINY', query);
 
-      expect(first.response.headers.get('x-cache')).toBe('MISS');
+      expect(first.headers.get('x-cache')).toBe('MISS');
       for (const csv of [csvByAccept, csvByFormat, csvAgain]) {
-        expect(csv.response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-        expect(csv.response.headers.get('x-cache')).toBeNull();
-        expect(csv.response.headers.get('etag')).toBeNull();
+        expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+        expect(csv.headers.get('x-cache')).toBeNull();
+        expect(csv.headers.get('etag')).toBeNull();
         expect(csv.rows.map(candleOf)).toEqual(first.body.ohlc);
       }
-      expect(again.response.headers.get('x-cache')).toBe('HIT');
-      expect(again.response.headers.get('vary')).toMatch(/\bAccept\b/);
+      expect(again.headers.get('x-cache')).toBe('HIT');
+      expect(again.headers.get('vary')).toMatch(/\bAccept\b/);
       expect(again.body).toEqual(first.body);
     });
 
@@ -222,24 +225,20 @@ describe('CSV exports (e2e)', () => {
       ['format=csv&timeframe=2h', 'timeframe'],
       ['format=csv&start=2026-11-21T00:00:00Z&end=2026-11-20T00:00:00Z', 'start'],
     ])('rejects %s with a problem document', async (query, field) => {
-      await expectProblem(`/api/v1/cryptocurrencies/TINY/ohlc?${query}`, 400, field);
+      expectProblem(await market.ohlc('TINY', parseQuery(query)), 400, field);
     });
 
     it('answers an unknown symbol with a 404 problem document, asked by format or Accept', async () => {
-      await expectProblem('/api/v1/cryptocurrencies/NOPE/ohlc?format=csv', 404);
-      const response = await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/NOPE/ohlc`, {
-        headers: { accept: 'text/csv' },
-      });
+      expectProblem(await market.ohlc('NOPE', { format: 'csv' }), 404);
+      const response = await market.ohlc('NOPE', {}, accept('text/csv'));
       expect(response.status).toBe(404);
       expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
     });
 
     it('answers a header line alone for an asset without candles', async () => {
-      const { response, text } = await getCsv(
-        `/api/v1/cryptocurrencies/DOGE/ohlc?${range}&format=csv`,
-      );
+      const { status, text } = await ohlcCsv('DOGE', { ...range, format: 'csv' });
 
-      expect(response.status).toBe(200);
+      expect(status).toBe(200);
       expect(text).toBe(
         'timestamp,timestamp_ms,open,high,low,close,volume,trade_count,is_closed,filled,source\r\n',
       );
@@ -247,7 +246,7 @@ describe('CSV exports (e2e)', () => {
   });
 
   it('documents `format` and both media types of the 200 in the OpenAPI document', async () => {
-    const { body } = await get<{
+    const body = (await service.openApi()).body as unknown as {
       paths: Record<
         string,
         {
@@ -257,7 +256,7 @@ describe('CSV exports (e2e)', () => {
           };
         }
       >;
-    }>('/docs-json');
+    };
 
     for (const route of ['ohlc', 'history']) {
       const operation = body.paths[`/api/v1/cryptocurrencies/{symbol}/${route}`].get;
@@ -287,15 +286,13 @@ describe('CSV exports (e2e)', () => {
     });
 
     it('answers a file with the JSON answer’s snapshots, row for row, and its headers', async () => {
-      const path = `/api/v1/cryptocurrencies/TINY/history?start_date=${DAY0}&end_date=${DAY0 + 5 * HOUR}`;
-      const { body } = await get<History>(`${path}&limit=1000`);
-      const { response, text, rows } = await getCsv(`${path}&format=csv`);
+      const query = { start_date: DAY0, end_date: DAY0 + 5 * HOUR };
+      const { body } = await market.history('TINY', { ...query, limit: 1000 });
+      const { status, headers, text, rows } = await historyCsv('TINY', { ...query, format: 'csv' });
 
-      expect(response.status).toBe(200);
-      expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-      expect(response.headers.get('content-disposition')).toBe(
-        'attachment; filename="TINY-history.csv"',
-      );
+      expect(status).toBe(200);
+      expect(headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(headers.get('content-disposition')).toBe('attachment; filename="TINY-history.csv"');
       expect(text.split('\r\n')[0]).toBe(
         'timestamp,timestamp_ms,price,market_cap,total_volume,source,is_anomaly',
       );
@@ -310,14 +307,15 @@ describe('CSV exports (e2e)', () => {
     it.each(['asc', 'desc'])(
       'exports a range of many pages completely, in %s order, as JSON has it range by range',
       async (order) => {
-        const { rows } = await getCsv(
-          `/api/v1/cryptocurrencies/TINY/history?start_date=${DAY0}&order=${order}&format=csv`,
-        );
-        const json: History['items'] = [];
+        const { rows } = await historyCsv('TINY', { start_date: DAY0, order, format: 'csv' });
+        const json: HistoryDto['items'] = [];
         for (let minute = 0; minute < SNAPSHOT_MINUTES; minute += 300) {
-          const { body } = await get<History>(
-            `/api/v1/cryptocurrencies/TINY/history?start_date=${DAY0 + minute * MINUTE}&end_date=${DAY0 + (minute + 299) * MINUTE}&order=${order}&limit=1000`,
-          );
+          const { body } = await market.history('TINY', {
+            start_date: DAY0 + minute * MINUTE,
+            end_date: DAY0 + (minute + 299) * MINUTE,
+            order,
+            limit: 1000,
+          });
           if (order === 'asc') json.push(...body.items);
           else json.unshift(...body.items);
         }
@@ -331,23 +329,22 @@ describe('CSV exports (e2e)', () => {
     );
 
     it('answers CSV to Accept: text/csv with the JSON answer’s default page', async () => {
-      const path = '/api/v1/cryptocurrencies/TINY/history?source=csv';
-      const { body } = await get<History>(path);
-      const { response, rows } = await getCsv(path, { accept: 'text/csv' });
+      const { body } = await market.history('TINY', { source: 'csv' });
+      const { headers, rows } = await historyCsv('TINY', { source: 'csv' }, { accept: 'text/csv' });
 
-      expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(rows).toHaveLength(100);
       expect(rows.map(snapshotOf)).toEqual(body.items);
     });
 
     it('rejects a bad format, and answers an unknown symbol with 404, as problem documents', async () => {
-      await expectProblem('/api/v1/cryptocurrencies/TINY/history?format=pdf', 400, 'format');
-      await expectProblem(
-        '/api/v1/cryptocurrencies/TINY/history?format=csv&start_date=yesterday',
+      expectProblem(await market.history('TINY', { format: 'pdf' }), 400, 'format');
+      expectProblem(
+        await market.history('TINY', { format: 'csv', start_date: 'yesterday' }),
         400,
         'start_date',
       );
-      await expectProblem('/api/v1/cryptocurrencies/NOPE/history?format=csv', 404);
+      expectProblem(await market.history('NOPE', { format: 'csv' }), 404);
     });
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { IngestionJobsService } from '../src/ingestion/ingestion-jobs.service';
 import { IngestionRepository } from '../src/ingestion/ingestion.repository';
+import { type Answer, clientsFor } from './support/clients';
 import { FakeProviderServer } from './support/fake-provider-server';
 import type { TcpProxy } from './support/tcp-proxy';
 import { startTestAppBehindDatabaseProxy } from './support/proxied-database';
@@ -19,13 +20,13 @@ const MARKETS = JSON.parse(
 /** The same listing with every price doubled: visible if any of it were written. */
 const REPRICED = MARKETS.map((m) => ({ ...m, current_price: m.current_price * 2 }));
 
-async function timed(url: string, init?: RequestInit) {
+/** An answer, with how long it took. */
+async function timed(request: () => Promise<Answer<unknown>>) {
   const started = Date.now();
-  const response = await fetch(url, init);
-  const text = await response.text();
+  const answer = await request();
   return {
-    response,
-    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    response: answer.response,
+    body: (answer.text ? answer.body : {}) as Record<string, unknown>,
     ms: Date.now() - started,
   };
 }
@@ -66,12 +67,15 @@ describeServer('When PostgreSQL goes away (server mode, e2e)', () => {
   let proxy: TcpProxy;
   let sut: TestApp;
   let db: DataSource;
+  const { market, ingestion, health } = clientsFor(() => sut.baseUrl);
 
   const sync = () =>
-    timed(`${sut.baseUrl}/api/v1/cryptocurrencies/sync?provider=coingecko&limit=10&wait=false`, {
-      method: 'POST',
-      headers: { 'X-API-Key': ADMIN_KEY },
-    });
+    timed(() =>
+      ingestion.sync(
+        { provider: 'coingecko', limit: 10, wait: false },
+        { headers: { 'X-API-Key': ADMIN_KEY } },
+      ),
+    );
 
   beforeAll(async () => {
     const providerUrl = await provider.start();
@@ -101,7 +105,7 @@ describeServer('When PostgreSQL goes away (server mode, e2e)', () => {
       );
       return run?.status !== 'running';
     }, 'the first run');
-    const cached = await timed(`${sut.baseUrl}/api/v1/cryptocurrencies/BTC`);
+    const cached = await timed(() => market.detail('BTC'));
     expect(cached.response.status).toBe(200);
     const btcPrice = cached.body.current_price;
 
@@ -122,8 +126,8 @@ describeServer('When PostgreSQL goes away (server mode, e2e)', () => {
     await waitFor(() => repository.pendingOutcomeCount === 1, 'the failed run', 10_000);
 
     // Meanwhile: what needs the database is 503 within 2 s, the cached read still serves.
-    for (const path of ['/api/v1/cryptocurrencies?limit=3', '/api/v1/ingestion/runs']) {
-      const down = await timed(`${sut.baseUrl}${path}`);
+    for (const request of [() => market.list({ limit: 3 }), () => ingestion.runs()]) {
+      const down = await timed(request);
       expect(down.response.status).toBe(503);
       expect(down.ms).toBeLessThan(2_000);
       expect(down.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -134,17 +138,17 @@ describeServer('When PostgreSQL goes away (server mode, e2e)', () => {
     const refused = await sync();
     expect(refused.response.status).toBe(503);
     expect(refused.ms).toBeLessThan(2_000);
-    const stillCached = await timed(`${sut.baseUrl}/api/v1/cryptocurrencies/BTC`);
+    const stillCached = await timed(() => market.detail('BTC'));
     expect(stillCached.response.status).toBe(200);
     expect(stillCached.body.current_price).toBe(btcPrice);
-    expect((await fetch(`${sut.baseUrl}/health`)).status).toBe(503);
+    expect((await health.report()).status).toBe(503);
 
     // Back: the run is recorded as failed, nothing of it was written, nothing restarts.
     await proxy.start();
     const run = await waitFor(
       async () => {
-        const response = await fetch(`${sut.baseUrl}/api/v1/ingestion/runs/${runId}`);
-        const body = response.ok ? ((await response.json()) as Record<string, unknown>) : null;
+        const response = await ingestion.run(runId);
+        const body = response.response.ok ? response.body : null;
         return body?.status === 'failed' ? body : undefined;
       },
       'the run recorded after the outage',
@@ -166,7 +170,7 @@ describeServer('When PostgreSQL goes away (server mode, e2e)', () => {
       `SELECT a.symbol, s.price FROM price_snapshots s JOIN assets a ON a.id = s.asset_id`,
     );
     expect(prices.every((p) => Number(p.price) !== Number(btcPrice) * 2)).toBe(true);
-    const uncached = await timed(`${sut.baseUrl}/api/v1/cryptocurrencies?limit=3`);
+    const uncached = await timed(() => market.list({ limit: 3 }));
     expect(uncached.response.status).toBe(200);
   });
 });

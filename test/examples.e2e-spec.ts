@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { clientsFor } from './support/clients';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
@@ -49,12 +50,12 @@ describe('Client examples (e2e)', () => {
     });
     env = { PATH: process.env.PATH, BASE_URL: sut.baseUrl };
     await waitFor(async () => {
-      const price = await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/BTC/price`);
-      return price.ok && ((await price.json()) as { source: string }).source === 'simulator';
+      const price = await clientsFor(sut.baseUrl).market.price('BTC');
+      return price.response.ok && price.body.source === 'simulator';
     }, 'a simulated BTC price');
     await waitFor(async () => {
-      const btc = await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/BTC`);
-      return btc.ok && ((await btc.json()) as { market_cap: number | null }).market_cap !== null;
+      const btc = await clientsFor(sut.baseUrl).market.detail('BTC');
+      return btc.response.ok && btc.body.market_cap !== null;
     }, 'the CSV import');
   });
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type AppProcess, ready, spawnApp } from './support/app-process';
+import { clientsFor } from './support/clients';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
@@ -19,15 +20,6 @@ const BTC_ROWS = gunzipSync(readFileSync(join(BUNDLE, 'BTC.csv.gz')))
   .split('\n')
   .slice(1)
   .map((line) => line.split(','));
-
-interface Run {
-  status: string;
-  created: number;
-  details: { file?: string };
-}
-interface Ohlc {
-  ohlc: { timestamp: number; open: number; close: number; source: string }[];
-}
 
 describe('Bundled history import (process e2e)', () => {
   let bundleDir: string;
@@ -46,9 +38,7 @@ describe('Bundled history import (process e2e)', () => {
     await app.exited;
   };
   const bundledRuns = async (baseUrl: string) =>
-    (await (
-      await fetch(`${baseUrl}/api/v1/ingestion/runs?source=bundled&limit=100`)
-    ).json()) as Run[];
+    (await clientsFor(baseUrl).ingestion.runs({ source: 'bundled', limit: 100 })).body;
   const finished = (app: AppProcess) =>
     waitFor(
       () => /bundled history: \d+ files, [\d,]+ daily candles in/.test(app.output()),
@@ -117,10 +107,8 @@ describe('Bundled history import (process e2e)', () => {
     const end = `${BTC_ROWS.at(-1)![0]}T00:00:00Z`;
     const series = await Promise.all(
       COPIES.map(async (symbol) => {
-        const response = await fetch(
-          `${second.baseUrl}/api/v1/cryptocurrencies/${symbol}/ohlc?timeframe=1w&limit=1000&end=${end}`,
-        );
-        return ((await response.json()) as Ohlc).ohlc;
+        const query = { timeframe: '1w', limit: 1000, end };
+        return (await clientsFor(second.baseUrl).market.ohlc(symbol, query)).body.ohlc;
       }),
     );
     const weeks = new Set(
@@ -160,11 +148,8 @@ describe('Bundled history import (process e2e)', () => {
       created: 0,
       details: { file: 'X07.csv.gz' },
     });
-    const week = (await (
-      await fetch(
-        `${fourth.baseUrl}/api/v1/cryptocurrencies/X07/ohlc?timeframe=1d&limit=1&end=${end}`,
-      )
-    ).json()) as Ohlc;
+    const query = { timeframe: '1d', limit: 1, end };
+    const week = (await clientsFor(fourth.baseUrl).market.ohlc('X07', query)).body;
     expect(week.ohlc[0].close).toBe(Number(BTC_ROWS.at(-1)![2]));
   }, 180_000);
 });

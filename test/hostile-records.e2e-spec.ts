@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { IngestionService } from '../src/ingestion/ingestion.service';
+import { clientsFor } from './support/clients';
 import { FakeProviderServer } from './support/fake-provider-server';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -61,6 +62,7 @@ const SECRET = 'relation secret_internal_table violates something';
 describe('Hostile provider records (e2e)', () => {
   const provider = new FakeProviderServer();
   let sut: TestApp;
+  const { market, ingestion } = clientsFor(() => sut.baseUrl);
 
   beforeAll(async () => {
     const baseUrl = await provider.start();
@@ -106,16 +108,12 @@ describe('Hostile provider records (e2e)', () => {
       surname: expect.stringContaining('name contains a control character or broken Unicode'),
     });
 
-    const listed = (await (
-      await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies?limit=50`)
-    ).json()) as {
-      items: { symbol: string; image: string | null }[];
-    };
+    const listed = (await market.list({ limit: 50 })).body;
     expect(listed.items.map((a) => a.symbol).sort()).toEqual(['BTC', 'DEEPCO', 'JSIMAG']);
     // Only http(s) images are kept.
     expect(listed.items.find((a) => a.symbol === 'JSIMAG')?.image).toBeNull();
     // The future record pinned nothing.
-    expect((await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/FUTURE/price`)).status).toBe(404);
+    expect((await market.price('FUTURE')).status).toBe(404);
 
     // The payload is kept as received, as text, since jsonb refuses it.
     const [stored] = await sut.app
@@ -152,11 +150,11 @@ describe('Hostile provider records (e2e)', () => {
       FOR EACH ROW EXECUTE FUNCTION refuse_snapshots()`);
     provider.script({ status: 200, body: [{ ...BTC, current_price: 97_001 }] });
     try {
-      const response = await fetch(
-        `${sut.baseUrl}/api/v1/cryptocurrencies/sync?provider=coingecko&wait=true`,
-        { method: 'POST', headers: { 'X-API-Key': ADMIN_API_KEY } },
+      const response = await ingestion.sync(
+        { provider: 'coingecko', wait: true },
+        { headers: { 'X-API-Key': ADMIN_API_KEY } },
       );
-      const text = await response.text();
+      const text = response.text;
 
       expect(response.status).toBe(500);
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -166,7 +164,7 @@ describe('Hostile provider records (e2e)', () => {
         run_id: expect.any(String),
       });
       expect(text).not.toContain('secret_internal_table');
-      const runs = await (await fetch(`${sut.baseUrl}/api/v1/ingestion/runs?limit=100`)).text();
+      const runs = (await ingestion.runs({ limit: 100 })).text;
       expect(runs).toContain('"error_kind":"internal"');
       expect(runs).not.toContain('secret_internal_table');
     } finally {

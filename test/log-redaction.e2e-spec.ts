@@ -1,6 +1,7 @@
 // The built service's own log output, captured from its process: API keys sent in URLs (where
 // browsers and WebSocket clients put them) must not be in it, whole or in part.
 import { spawnApp, type AppProcess } from './support/app-process';
+import { type Answer, clientsFor, type RequestOptions } from './support/clients';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
@@ -37,37 +38,28 @@ describe('Credentials in logged URLs (process e2e)', () => {
   });
 
   it('logs every request URL with its credentials redacted, and never the keys', async () => {
-    const issued = await fetch(`${baseUrl}/api/v1/admin/api-keys`, {
-      method: 'POST',
-      headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'log-redaction-reader', role: 'reader' }),
-    });
+    const { api, ingestion, market } = clientsFor(baseUrl);
+    const { apiKeys } = clientsFor(baseUrl, { 'x-api-key': ADMIN_KEY });
+    const issued = await apiKeys.create({ name: 'log-redaction-reader', role: 'reader' });
     expect(issued.status).toBe(201);
-    const readerKey = ((await issued.json()) as { key: string }).key;
-    const requests: [string, string, string][] = [
-      ['POST', `/api/v1/cryptocurrencies/sync?api_key=${ADMIN_KEY}&wait=false`, 'sync'],
-      ['GET', `/ws?api_key=${ADMIN_KEY}`, 'ws'],
-      ['GET', `/ws/prices/BTC?api_key=${ADMIN_KEY}`, 'ws-prices'],
-      ['GET', `/ws/test?API_KEY=${ADMIN_KEY}`, 'ws-test'],
-      ['GET', `/api/v1/cryptocurrencies?limit=1&api_key=${readerKey}`, 'listing'],
-      [
-        'GET',
-        `/api/v1/cryptocurrencies?x_cg_demo_api_key=${PROVIDER_KEY}&token=${readerKey}`,
-        'other',
-      ],
+    const readerKey = issued.body.key;
+    // The WebSocket routes answer a plain GET too: enough to be logged.
+    const requests: [string, (options: RequestOptions) => Promise<Answer<unknown>>][] = [
+      ['sync', (o) => ingestion.sync({ api_key: ADMIN_KEY, wait: false }, o)],
+      ['ws', (o) => api.get('/ws', { ...o, query: { api_key: ADMIN_KEY } })],
+      ['ws-prices', (o) => api.get('/ws/prices/BTC', { ...o, query: { api_key: ADMIN_KEY } })],
+      ['ws-test', (o) => api.get('/ws/test', { ...o, query: { API_KEY: ADMIN_KEY } })],
+      ['listing', (o) => market.list({ limit: 1, api_key: readerKey }, o)],
+      ['other', (o) => market.list({ x_cg_demo_api_key: PROVIDER_KEY, token: readerKey }, o)],
     ];
 
-    for (const [method, path, id] of requests) {
-      const response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: { 'x-request-id': `redaction-${id}` },
-      });
-      await response.arrayBuffer();
+    for (const [id, request] of requests) {
+      await request({ headers: { 'x-request-id': `redaction-${id}` } });
     }
 
     // Every request's line is written before the next is sent, but the pipe may lag.
     await waitFor(
-      () => requests.every(([, , id]) => app.output().includes(`"redaction-${id}"`)),
+      () => requests.every(([id]) => app.output().includes(`"redaction-${id}"`)),
       "every request's log line",
     );
     const output = app.output();

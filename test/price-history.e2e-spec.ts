@@ -1,19 +1,13 @@
+import { clientsFor, expectProblem, parseQuery } from './support/clients';
 import { minuteCandles, type MarketSeeder } from './support/market-fixtures';
-import {
-  HOUR,
-  MINUTE,
-  DAY0,
-  type Ohlc,
-  marketApiClient,
-  startMarketApi,
-} from './support/market-api';
+import { HOUR, MINUTE, DAY0, startMarketApi } from './support/market-api';
 import type { TestApp } from './support/test-app';
 
 describe('Prices and candles API (e2e)', () => {
   let sut: TestApp;
   let seed: MarketSeeder;
   let ids: Map<string, number>;
-  const { get, expectProblem } = marketApiClient(() => sut.baseUrl);
+  const { market, compat } = clientsFor(() => sut.baseUrl);
 
   beforeAll(async () => {
     ({ sut, seed, ids } = await startMarketApi());
@@ -38,11 +32,7 @@ describe('Prices and candles API (e2e)', () => {
     });
 
     it('returns snapshots newest first with the total in range', async () => {
-      const { body } = await get<{
-        symbol: string;
-        items: { price: number; timestamp: string }[];
-        total: number;
-      }>('/api/v1/cryptocurrencies/ETH/history?limit=2');
+      const { body } = await market.history('ETH', { limit: 2 });
 
       expect(body.symbol).toBe('ETH');
       expect(body.total).toBe(5);
@@ -57,9 +47,11 @@ describe('Prices and candles API (e2e)', () => {
     });
 
     it('filters by a range given as ISO 8601 or epoch ms, oldest first on request', async () => {
-      const { body } = await get<{ items: { price: number }[]; total: number }>(
-        `/api/v1/cryptocurrencies/ETH/history?start_date=2026-11-20T01:00:00Z&end_date=${DAY0 + 3 * HOUR}&order=asc`,
-      );
+      const { body } = await market.history('ETH', {
+        start_date: '2026-11-20T01:00:00Z',
+        end_date: DAY0 + 3 * HOUR,
+        order: 'asc',
+      });
 
       expect(body.items.map((i) => i.price)).toEqual([3001, 3002, 3003]);
       expect(body.total).toBe(3);
@@ -67,9 +59,11 @@ describe('Prices and candles API (e2e)', () => {
 
     it('reads an epoch number below 100,000,000,000 as seconds, as CoinGecko gives it', async () => {
       const seconds = (DAY0 + HOUR) / 1000;
-      const { body } = await get<{ items: { price: number }[] }>(
-        `/api/v1/cryptocurrencies/ETH/history?start_date=${seconds}&end_date=${DAY0 + 3 * HOUR}&order=asc`,
-      );
+      const { body } = await market.history('ETH', {
+        start_date: seconds,
+        end_date: DAY0 + 3 * HOUR,
+        order: 'asc',
+      });
 
       expect(body.items.map((i) => i.price)).toEqual([3001, 3002, 3003]);
     });
@@ -80,7 +74,7 @@ describe('Prices and candles API (e2e)', () => {
       ['end_date=2026-13-45', 'end_date'],
       ['limit=5000', 'limit'],
     ])('rejects %s', async (query, field) => {
-      await expectProblem(`/api/v1/cryptocurrencies/ETH/history?${query}`, 400, field);
+      expectProblem(await market.history('ETH', parseQuery(query)), 400, field);
     });
   });
 
@@ -94,10 +88,13 @@ describe('Prices and candles API (e2e)', () => {
       ]);
     });
 
-    const range = `start=${new Date(DAY0).toISOString()}&end=${new Date(DAY0 + 4 * HOUR - 1).toISOString()}`;
+    const range = {
+      start: new Date(DAY0).toISOString(),
+      end: new Date(DAY0 + 4 * HOUR - 1).toISOString(),
+    };
 
     it('rolls 1-minute candles up: first open, highest high, lowest low, last close, summed volume', async () => {
-      const { body } = await get<Ohlc>(`/api/v1/cryptocurrencies/BTC/ohlc?timeframe=1h&${range}`);
+      const { body } = await market.ohlc('BTC', { timeframe: '1h', ...range });
 
       expect(body.source).toBe('binance');
       expect(body.ohlc).toEqual([
@@ -141,9 +138,11 @@ describe('Prices and candles API (e2e)', () => {
     it('serves every timeframe from 1m to 1w', async () => {
       const counts: Record<string, number> = {};
       for (const timeframe of ['1m', '5m', '15m', '30m', '1h', '4h', '1d', '1w']) {
-        const { status, body } = await get<Ohlc>(
-          `/api/v1/cryptocurrencies/BTC/ohlc?timeframe=${timeframe}&${range}&limit=1000`,
-        );
+        const { status, body } = await market.ohlc('BTC', {
+          timeframe: timeframe,
+          ...range,
+          limit: 1000,
+        });
         expect(status).toBe(200);
         counts[timeframe] = body.ohlc.length;
       }
@@ -161,9 +160,7 @@ describe('Prices and candles API (e2e)', () => {
     });
 
     it('aggregates days and weeks from the stored roll-ups', async () => {
-      const { body } = await get<Ohlc>(
-        `/api/v1/cryptocurrencies/BTC/ohlc?timeframe=1w&start=${DAY0}&limit=1`,
-      );
+      const { body } = await market.ohlc('BTC', { timeframe: '1w', start: DAY0, limit: 1 });
 
       // Weeks start on Monday: the week of Friday DAY0 opened on 2026-11-16.
       expect(body.ohlc).toEqual([
@@ -179,9 +176,7 @@ describe('Prices and candles API (e2e)', () => {
     });
 
     it('fills gaps from the previous close when fill=previous', async () => {
-      const { body } = await get<Ohlc>(
-        `/api/v1/cryptocurrencies/BTC/ohlc?timeframe=1h&${range}&fill=previous`,
-      );
+      const { body } = await market.ohlc('BTC', { timeframe: '1h', ...range, fill: 'previous' });
 
       expect(body.ohlc.map((c) => c.timestamp)).toEqual([
         DAY0,
@@ -204,9 +199,11 @@ describe('Prices and candles API (e2e)', () => {
     });
 
     it('returns the newest buckets up to `end` when no start is given', async () => {
-      const { body } = await get<Ohlc>(
-        `/api/v1/cryptocurrencies/BTC/ohlc?timeframe=5m&limit=3&end=${new Date(DAY0 + 3 * HOUR + 29 * MINUTE).toISOString()}`,
-      );
+      const { body } = await market.ohlc('BTC', {
+        timeframe: '5m',
+        limit: 3,
+        end: new Date(DAY0 + 3 * HOUR + 29 * MINUTE).toISOString(),
+      });
 
       expect(body.ohlc.map((c) => c.timestamp)).toEqual([
         DAY0 + 3 * HOUR + 15 * MINUTE,
@@ -216,7 +213,7 @@ describe('Prices and candles API (e2e)', () => {
     });
 
     it('lists the whole range as a gap for an asset without candles', async () => {
-      const { body } = await get<Ohlc>(`/api/v1/cryptocurrencies/DOGE/ohlc?timeframe=1h&${range}`);
+      const { body } = await market.ohlc('DOGE', { timeframe: '1h', ...range });
 
       expect(body).toMatchObject({
         source: null,
@@ -226,16 +223,12 @@ describe('Prices and candles API (e2e)', () => {
     });
 
     it('keeps re-ingested minutes idempotent (same candles, same answer)', async () => {
-      const before = await get<Ohlc>(
-        `/api/v1/cryptocurrencies/BTC/ohlc?timeframe=1h&${range}&source=binance`,
-      );
+      const before = await market.ohlc('BTC', { timeframe: '1h', ...range, source: 'binance' });
       await seed.candles(
         minuteCandles(ids.get('BTC')!, new Date(DAY0), 120, { base: 100, step: 1 }),
       );
       await seed.invalidate(['BTC']);
-      const after = await get<Ohlc>(
-        `/api/v1/cryptocurrencies/BTC/ohlc?timeframe=1h&${range}&source=binance`,
-      );
+      const after = await market.ohlc('BTC', { timeframe: '1h', ...range, source: 'binance' });
 
       expect(after.body.ohlc).toEqual(before.body.ohlc);
     });
@@ -248,11 +241,11 @@ describe('Prices and candles API (e2e)', () => {
       ['start=not-a-date', 'start'],
       ['fill=zero', 'fill'],
     ])('rejects %s', async (query, field) => {
-      await expectProblem(`/api/v1/cryptocurrencies/BTC/ohlc?${query}`, 400, field);
+      expectProblem(await market.ohlc('BTC', parseQuery(query)), 400, field);
     });
 
     it('answers an unknown symbol with 404', async () => {
-      await expectProblem('/api/v1/cryptocurrencies/NOPE/ohlc', 404);
+      expectProblem(await market.ohlc('NOPE'), 404);
     });
   });
 
@@ -263,7 +256,7 @@ describe('Prices and candles API (e2e)', () => {
         { symbol: 'SOL', price: 212.5, timestamp: observed, source: 'binance' },
       ]);
 
-      const { body } = await get<Record<string, unknown>>('/api/v1/cryptocurrencies/sol/price');
+      const { body } = await market.price('sol');
 
       expect(body).toMatchObject({
         symbol: 'SOL',
@@ -277,7 +270,7 @@ describe('Prices and candles API (e2e)', () => {
     });
 
     it('falls back to the database and flags an old price as stale', async () => {
-      const { body } = await get<Record<string, unknown>>('/api/v1/cryptocurrencies/BTC/price');
+      const { body } = await market.price('BTC');
 
       // The newest thing PostgreSQL holds for BTC is its last 1-minute candle (03:29 on DAY0).
       expect(body).toMatchObject({ symbol: 'BTC', price: 530, source: 'binance', stale: true });
@@ -285,23 +278,19 @@ describe('Prices and candles API (e2e)', () => {
     });
 
     it('answers 404 for unknown symbols and for assets without any price', async () => {
-      await expectProblem('/api/v1/cryptocurrencies/NOPE/price', 404);
-      await expectProblem('/api/v1/cryptocurrencies/NOCAP/price', 404);
+      expectProblem(await market.price('NOPE'), 404);
+      expectProblem(await market.price('NOCAP'), 404);
     });
   });
 
   describe('GET /api/v1/cryptocurrencies/:symbol/indicators', () => {
     it('computes indicators over the candles and echoes the parameters', async () => {
-      const { status, body } = await get<{
-        params: Record<string, number>;
-        candles: number;
-        indicators: Record<
-          string,
-          { timestamp: number; value?: number; upper?: number; macd?: number }[]
-        >;
-      }>(
-        `/api/v1/cryptocurrencies/BTC/indicators?timeframe=1m&indicators=sma,rsi,bollinger&period=5&limit=3`,
-      );
+      const { status, body } = await market.indicators('BTC', {
+        timeframe: '1m',
+        indicators: 'sma,rsi,bollinger',
+        period: 5,
+        limit: 3,
+      });
 
       expect(status).toBe(200);
       expect(body.params).toMatchObject({
@@ -315,22 +304,22 @@ describe('Prices and candles API (e2e)', () => {
       expect(Object.keys(body.indicators).sort()).toEqual(['bollinger', 'rsi', 'sma']);
       expect(body.indicators.sma).toHaveLength(3);
       // The last 5 closes of BTC are 526..530: their mean is 528.
-      expect(body.indicators.sma.at(-1)).toEqual({
+      expect(body.indicators.sma!.at(-1)).toEqual({
         timestamp: DAY0 + 3 * HOUR + 29 * MINUTE,
         value: 528,
       });
-      expect(body.indicators.bollinger.at(-1)!.upper).toBeGreaterThan(528);
+      expect(body.indicators.bollinger!.at(-1)!.upper).toBeGreaterThan(528);
     });
 
     it('says which indicators are short of candles, and how many they need', async () => {
       // ETH has no candles at all; BTC 1h has 4 buckets (00:00–03:00 on DAY0).
-      const { body: eth } = await get<{
-        indicators: Record<string, unknown[]>;
-        warnings: unknown[];
-      }>(`/api/v1/cryptocurrencies/ETH/indicators?timeframe=1h&indicators=rsi`);
-      const { body: btc } = await get<{ warnings: { indicator: string }[] }>(
-        `/api/v1/cryptocurrencies/BTC/indicators?timeframe=1m&indicators=sma,macd&period=5&limit=3`,
-      );
+      const { body: eth } = await market.indicators('ETH', { timeframe: '1h', indicators: 'rsi' });
+      const { body: btc } = await market.indicators('BTC', {
+        timeframe: '1m',
+        indicators: 'sma,macd',
+        period: 5,
+        limit: 3,
+      });
 
       expect(eth.indicators.rsi).toEqual([]);
       expect(eth.warnings).toEqual([
@@ -349,13 +338,13 @@ describe('Prices and candles API (e2e)', () => {
       ['macd_fast=30&macd_slow=26', 'macd_fast'],
       ['period=1', 'period'],
     ])('rejects %s', async (query, field) => {
-      await expectProblem(`/api/v1/cryptocurrencies/BTC/indicators?${query}`, 400, field);
+      expectProblem(await market.indicators('BTC', parseQuery(query)), 400, field);
     });
   });
 
   describe('compatibility routes', () => {
     it('GET /api/market/price', async () => {
-      const { body } = await get('/api/market/price?symbol=sol');
+      const { body } = await compat.marketPrice({ symbol: 'sol' });
 
       expect(body).toEqual({
         symbol: 'SOL',
@@ -366,10 +355,12 @@ describe('Prices and candles API (e2e)', () => {
     });
 
     it('GET /api/market/ohlc, with 400 for a bad timeframe and 404 for an unknown symbol', async () => {
-      const { body } = await get<{ symbol: string; timeframe: string; ohlc: unknown[] }>(
-        '/api/market/ohlc?symbol=BTC&timeframe=1d&limit=2',
+      const { body } = await compat.marketOhlc({ symbol: 'BTC', timeframe: '1d', limit: 2 });
+      const bad = expectProblem(
+        await compat.marketOhlc({ symbol: 'BTC', timeframe: '2h' }),
+        400,
+        'timeframe',
       );
-      const bad = await expectProblem('/api/market/ohlc?symbol=BTC&timeframe=2h', 400, 'timeframe');
 
       expect(body).toMatchObject({ symbol: 'BTC', timeframe: '1d' });
       expect(
@@ -378,12 +369,12 @@ describe('Prices and candles API (e2e)', () => {
         ),
       ).toBe(true);
       expect(bad.detail).toContain('1m, 5m, 15m, 30m, 1h, 4h, 1d, 1w');
-      await expectProblem('/api/market/ohlc?symbol=NOPE', 404);
-      await expectProblem('/api/market/price', 400, 'symbol');
+      expectProblem(await compat.marketOhlc({ symbol: 'NOPE' }), 404);
+      expectProblem(await compat.marketPrice(), 400, 'symbol');
     });
 
     it('GET /api/v1/latest/:symbol returns the latest 1-minute window', async () => {
-      const { body } = await get('/api/v1/latest/BTC');
+      const { body } = await compat.latest('BTC');
 
       expect(body).toEqual({
         symbol: 'BTC',
@@ -396,16 +387,16 @@ describe('Prices and candles API (e2e)', () => {
         volume_sum: 10,
         event_count: 3,
       });
-      await expectProblem('/api/v1/latest/ETH', 404);
+      expectProblem(await compat.latest('ETH'), 404);
     });
 
     it('GET /api/v1/historical/:symbol pages 1-minute windows newest first with count headers', async () => {
-      const first = await get<Record<string, number | string>[]>(
-        `/api/v1/historical/BTC?start_time=2026-11-20T03:00:00&limit=2`,
-      );
-      const last = await get<unknown[]>(
-        `/api/v1/historical/BTC?start_time=2026-11-20T03:00:00&limit=20&offset=20`,
-      );
+      const first = await compat.historical('BTC', { start_time: '2026-11-20T03:00:00', limit: 2 });
+      const last = await compat.historical('BTC', {
+        start_time: '2026-11-20T03:00:00',
+        limit: 20,
+        offset: 20,
+      });
 
       expect(first.body).toHaveLength(2);
       expect(first.body[0]).toEqual({
@@ -424,7 +415,7 @@ describe('Prices and candles API (e2e)', () => {
       expect(first.response.headers.get('x-has-more')).toBe('true');
       expect(last.body).toHaveLength(10);
       expect(last.response.headers.get('x-has-more')).toBe('false');
-      await expectProblem('/api/v1/historical/BTC?order_by=sideways', 400, 'order_by');
+      expectProblem(await compat.historical('BTC', { order_by: 'sideways' }), 400, 'order_by');
     });
   });
 });

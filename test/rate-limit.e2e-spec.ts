@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ApiKeysService } from '../src/auth/api-keys.service';
+import { type Answer, clientsFor } from './support/clients';
 import { TcpProxy, reachable } from './support/tcp-proxy';
 import { serverRedisUrl, startTestApp, startTestCluster, type TestApp } from './support/test-app';
 import { serverDatabaseUrl } from './support/test-database';
@@ -7,15 +8,14 @@ import { waitFor } from './support/wait-for';
 
 const ADMIN_KEY = 'rate-limit-suite-admin-key-0123456789';
 
-async function get(app: TestApp, path: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${app.baseUrl}${path}`, { headers });
-  return { status: response.status, headers: response.headers, body: await response.text() };
-}
+/** An app's clients, sending these headers (a key, a forwarded address) on every request. */
+const as = (app: TestApp, headers: Record<string, string> = {}) => clientsFor(app.baseUrl, headers);
 
-/** Requests until one is refused; returns how many got through. */
-async function exhaust(app: TestApp, path: string, headers: Record<string, string> = {}) {
+/** GET / until it is refused; returns how many got through. */
+async function exhaust(app: TestApp, headers: Record<string, string> = {}) {
+  const { service } = as(app, headers);
   for (let allowed = 0; allowed < 1_000; allowed++) {
-    if ((await get(app, path, headers)).status === 429) return allowed;
+    if ((await service.info()).status === 429) return allowed;
   }
   throw new Error('never limited');
 }
@@ -48,8 +48,9 @@ describe('Rate limiting (e2e)', () => {
     // (TRUST_PROXY is off), so tests that need a fresh allowance use a fresh API key.
     it('announces the limit on every response, in X-RateLimit-* and the IETF fields', async () => {
       const key = (await sut.app.get(ApiKeysService).create(`headers-${Date.now()}`, 'reader')).key;
-      const first = await get(sut, '/', { 'x-api-key': key });
-      const second = await get(sut, '/api/v1/cryptocurrencies?limit=1', { 'x-api-key': key });
+      const { service, market } = as(sut, { 'x-api-key': key });
+      const first = await service.info();
+      const second = await market.list({ limit: 1 });
 
       expect(first.status).toBe(200);
       expect(first.headers.get('x-ratelimit-limit')).toBe('5');
@@ -64,9 +65,9 @@ describe('Rate limiting (e2e)', () => {
 
     it('refuses the request after the limit with 429 problem+json and Retry-After', async () => {
       const key = (await sut.app.get(ApiKeysService).create(`refuse-${Date.now()}`, 'reader')).key;
-      const allowed = await exhaust(sut, '/', { 'x-api-key': key });
-      const refused = await get(sut, '/api/v1/cryptocurrencies', { 'x-api-key': key });
-      const problem = JSON.parse(refused.body) as Record<string, unknown>;
+      const allowed = await exhaust(sut, { 'x-api-key': key });
+      const refused = await as(sut, { 'x-api-key': key }).market.list();
+      const problem = refused.body as unknown as Record<string, unknown>;
 
       expect(allowed).toBe(5);
       expect(refused.status).toBe(429);
@@ -87,12 +88,11 @@ describe('Rate limiting (e2e)', () => {
     it('counts requests to unknown paths too, and refuses them past the limit', async () => {
       const key = (await sut.app.get(ApiKeysService).create(`unrouted-${Date.now()}`, 'reader'))
         .key;
-      const send = (path: string) =>
-        fetch(`${sut.baseUrl}${path}`, { headers: { 'x-api-key': key } });
+      const { api, market } = as(sut, { 'x-api-key': key });
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await send(`/no/such/path/${i}`)).status);
-      const refused = await send('/no/such/path/again');
-      const refusedRoute = await send('/api/v1/cryptocurrencies?limit=1');
+      for (let i = 0; i < 5; i++) statuses.push((await api.get(`/no/such/path/${i}`)).status);
+      const refused = await api.get('/no/such/path/again');
+      const refusedRoute = await market.list({ limit: 1 });
 
       expect(statuses).toEqual([404, 404, 404, 404, 404]);
       for (const response of [refused, refusedRoute]) {
@@ -100,13 +100,14 @@ describe('Rate limiting (e2e)', () => {
         expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       }
-      expect(await refused.json()).toMatchObject({ code: 'rate_limited', limit: 5 });
+      expect(refused.body).toMatchObject({ code: 'rate_limited', limit: 5 });
     });
 
     it('never limits health probes and metrics', async () => {
+      const { health, service } = as(sut);
       for (let i = 0; i < 12; i++) {
-        for (const path of ['/health/live', '/health/ready', '/metrics']) {
-          const response = await get(sut, path);
+        for (const probe of [() => health.live(), () => health.ready(), () => service.metrics()]) {
+          const response: Answer = await probe();
           expect(response.status).toBe(200);
           expect(response.headers.get('x-ratelimit-limit')).toBeNull();
         }
@@ -114,18 +115,18 @@ describe('Rate limiting (e2e)', () => {
     });
 
     it('gives partner keys their higher limit', async () => {
-      expect(await exhaust(sut, '/', { 'x-api-key': partnerKey })).toBe(9);
+      expect(await exhaust(sut, { 'x-api-key': partnerKey })).toBe(9);
     });
 
     it('counts a key that does not verify against the address, so random keys buy nothing', async () => {
-      const ip = await exhaust(sut, '/', {
+      const ip = await exhaust(sut, {
         'x-api-key': `bogus-${randomBytes(8).toString('hex')}`,
       });
-      const another = await get(sut, '/', {
+      const another = await as(sut, {
         'x-api-key': `bogus-${randomBytes(8).toString('hex')}`,
-      });
-      const spoofed = await get(sut, '/', { 'x-forwarded-for': '203.0.113.9' });
-      const withKey = await get(sut, '/', { 'x-api-key': readerKey });
+      }).service.info();
+      const spoofed = await as(sut, { 'x-forwarded-for': '203.0.113.9' }).service.info();
+      const withKey = await as(sut, { 'x-api-key': readerKey }).service.info();
 
       expect(ip).toBeLessThanOrEqual(5);
       expect(another.status).toBe(429);
@@ -136,17 +137,12 @@ describe('Rate limiting (e2e)', () => {
     });
 
     it('limits admin sync separately (SYNC_RATE_LIMIT_PER_MINUTE), on top of the default', async () => {
-      const sync = () =>
-        fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync?provider=csv`, {
-          method: 'POST',
-          headers: { 'x-api-key': ADMIN_KEY },
-        });
+      const { ingestion } = as(sut, { 'x-api-key': ADMIN_KEY });
       const statuses: number[] = [];
-      let last: Response | undefined;
+      let last: Answer | undefined;
       for (let i = 0; i < 3; i++) {
-        last = await sync();
+        last = await ingestion.sync({ provider: 'csv' });
         statuses.push(last.status);
-        await last.text();
       }
 
       expect(statuses).toEqual([200, 200, 429]);
@@ -167,27 +163,23 @@ describe('Rate limiting (e2e)', () => {
     });
 
     it('counts each forwarded client address on its own', async () => {
-      expect(await exhaust(sut, '/', { 'x-forwarded-for': '198.51.100.1' })).toBe(2);
-      expect(await exhaust(sut, '/', { 'x-forwarded-for': '198.51.100.2' })).toBe(2);
+      expect(await exhaust(sut, { 'x-forwarded-for': '198.51.100.1' })).toBe(2);
+      expect(await exhaust(sut, { 'x-forwarded-for': '198.51.100.2' })).toBe(2);
     });
 
     it('counts CORS preflights against the address that sends them', async () => {
       const client = { 'x-forwarded-for': '198.51.100.3' };
+      const { market } = as(sut, client);
       const preflight = () =>
-        fetch(`${sut.baseUrl}/api/v1/cryptocurrencies`, {
-          method: 'OPTIONS',
-          headers: {
-            ...client,
-            origin: 'https://app.example',
-            'access-control-request-method': 'GET',
-          },
+        market.listOptions({
+          headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' },
         });
       expect((await preflight()).status).toBe(204);
       expect((await preflight()).status).toBe(204);
       // Counted once answered: give the count its moment.
       await new Promise((resolve) => setTimeout(resolve, 100));
 
-      expect((await get(sut, '/api/v1/cryptocurrencies?limit=1', client)).status).toBe(429);
+      expect((await market.list({ limit: 1 })).status).toBe(429);
     });
   });
 
@@ -214,12 +206,9 @@ describe('Rate limiting (e2e)', () => {
       const key = (await first.app.get(ApiKeysService).create('cluster-client', 'reader')).key;
       const statuses = await Promise.all(
         Array.from({ length: 1_000 }, (_, i) =>
-          fetch(`${(i % 2 ? first : second).baseUrl}/`, { headers: { 'x-api-key': key } }).then(
-            async (response) => {
-              await response.arrayBuffer();
-              return response.status;
-            },
-          ),
+          as(i % 2 ? first : second, { 'x-api-key': key })
+            .service.info()
+            .then((answer) => answer.status),
         ),
       );
 
@@ -255,19 +244,19 @@ describe('Rate limiting (e2e)', () => {
 
     it('fails open: requests keep being served, quickly, and limits return with Redis', async () => {
       if (!redisAvailable) return;
-      expect((await get(sut, '/')).headers.get('x-ratelimit-limit')).toBe('1000');
+      expect((await as(sut).service.info()).headers.get('x-ratelimit-limit')).toBe('1000');
 
       await proxy.cut();
       for (let i = 0; i < 5; i++) {
         const started = Date.now();
-        const response = await get(sut, '/');
+        const response = await as(sut).service.info();
         expect(response.status).toBe(200);
         expect(Date.now() - started).toBeLessThan(2_000);
       }
 
       await proxy.start();
       await waitFor(
-        async () => (await get(sut, '/')).headers.get('x-ratelimit-limit') === '1000',
+        async () => (await as(sut).service.info()).headers.get('x-ratelimit-limit') === '1000',
         'rate limits to come back with Redis',
       );
     });

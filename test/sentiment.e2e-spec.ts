@@ -1,6 +1,6 @@
+import { type Answer, clientsFor, PROBLEM_JSON } from './support/clients';
 import { startTestApp, type TestApp } from './support/test-app';
 
-const PROBLEM_JSON = /^application\/problem\+json/;
 const V1 = '/api/v1/sentiment/analyze';
 const COMPAT = '/api/sentiment/analyze';
 const BATCH = '/api/v1/sentiment/analyze/batch';
@@ -23,15 +23,16 @@ describe('Sentiment (e2e)', () => {
     await sut.close();
   });
 
-  const post = (path: string, body: unknown) =>
-    fetch(`${sut.baseUrl}${path}`, {
-      method: 'POST',
-      body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
-    });
+  const { sentiment, compat, service } = clientsFor(() => sut.baseUrl);
+  const routes: Record<string, (body: unknown) => Promise<Answer<unknown>>> = {
+    [V1]: (body) => sentiment.analyze(body),
+    [COMPAT]: (body) => compat.analyzeSentiment(body),
+    [BATCH]: (body) => sentiment.analyzeBatch(body),
+  };
+  const post = (path: string, body: unknown) => routes[path](body);
 
-  async function expectProblem(response: Response, field: string, message: RegExp): Promise<void> {
-    const body = (await response.json()) as Problem;
+  function expectProblem(response: Answer<unknown>, field: string, message: RegExp): void {
+    const body = response.body as Problem;
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
     expect(body).toMatchObject({ status: 400, code: 'validation_failed' });
@@ -44,7 +45,7 @@ describe('Sentiment (e2e)', () => {
 
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-      const body = (await response.json()) as {
+      const body = response.body as {
         confidence: number;
         probabilities: Record<string, number>;
         features: { kind: string; feature: string; weight: number }[];
@@ -80,9 +81,9 @@ describe('Sentiment (e2e)', () => {
       });
       const neutral = await post(V1, { text: 'Ethereum developers meet on Thursday' });
 
-      expect(await bearish.json()).toMatchObject({ sentiment: 'Bearish', symbols: ['ETH'] });
+      expect(bearish.body).toMatchObject({ sentiment: 'Bearish', symbols: ['ETH'] });
       // The score is P(Bullish) − P(Bearish) now, small but not exactly 0 without lexicon terms.
-      const neutralBody = (await neutral.json()) as { score: number };
+      const neutralBody = neutral.body as { score: number };
       expect(neutralBody).toMatchObject({ sentiment: 'Neutral', matched: [] });
       expect(Math.abs(neutralBody.score)).toBeLessThan(0.3);
     });
@@ -91,7 +92,7 @@ describe('Sentiment (e2e)', () => {
       const response = await post(V1, { text: '🚀'.repeat(5_000) });
 
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ sentiment: 'Bullish' });
+      expect(response.body).toMatchObject({ sentiment: 'Bullish' });
     });
   });
 
@@ -102,7 +103,7 @@ describe('Sentiment (e2e)', () => {
     const canonical = await post(V1, { text });
 
     expect(alias.status).toBe(200);
-    expect(await alias.json()).toEqual(await canonical.json());
+    expect(alias.body).toEqual(canonical.body);
   });
 
   describe.each([V1, COMPAT])('bad input on POST %s', (path) => {
@@ -115,15 +116,11 @@ describe('Sentiment (e2e)', () => {
       ['null', { text: null }, /text must be a string/],
       ['a missing text', {}, /text must be a string/],
     ])('rejects %s with 400 naming the field', async (_case, body, message) => {
-      await expectProblem(await post(path, body), 'text', message);
+      expectProblem(await post(path, body), 'text', message);
     });
 
     it('rejects unknown fields', async () => {
-      await expectProblem(
-        await post(path, { text: 'fine', lang: 'en' }),
-        'lang',
-        /should not exist/,
-      );
+      expectProblem(await post(path, { text: 'fine', lang: 'en' }), 'lang', /should not exist/);
     });
   });
 
@@ -136,7 +133,7 @@ describe('Sentiment (e2e)', () => {
       ];
 
       const response = await post(BATCH, { texts });
-      const body = (await response.json()) as {
+      const body = response.body as {
         results: { sentiment: string; score: number; symbols: string[] }[];
         aggregate: Record<string, number>;
       };
@@ -159,7 +156,7 @@ describe('Sentiment (e2e)', () => {
       const response = await post(BATCH, { texts: Array.from({ length: 100 }, () => 'moon 🚀') });
 
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ aggregate: { total: 100, bullish: 100 } });
+      expect(response.body).toMatchObject({ aggregate: { total: 100, bullish: 100 } });
     });
 
     it.each([
@@ -172,12 +169,12 @@ describe('Sentiment (e2e)', () => {
       ['an item of the wrong type', { texts: ['ok', 'ok', 7] }, /^texts\[2\] must be a string/],
       ['an item over 5,000 characters', { texts: ['b'.repeat(5_001)] }, /^texts\[0\] must be at/],
     ])('rejects %s with 400 naming the field', async (_case, body, message) => {
-      await expectProblem(await post(BATCH, body), 'texts', message);
+      expectProblem(await post(BATCH, body), 'texts', message);
     });
   });
 
   it('documents the routes, their limits and the alias in OpenAPI', async () => {
-    const document = (await (await fetch(`${sut.baseUrl}/docs-json`)).json()) as {
+    const document = (await service.openApi()).body as unknown as {
       paths: Record<string, { post: { tags: string[] } }>;
       components: { schemas: Record<string, { properties: Record<string, object> }> };
     };

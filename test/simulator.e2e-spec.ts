@@ -1,15 +1,10 @@
 import { DataSource } from 'typeorm';
 import { PriceBus, type PriceUpdated } from '../src/price-history/price-bus';
 import { MarketSimulatorService } from '../src/ingestion/live/market-simulator.service';
+import { clientsFor } from './support/clients';
 import { startTestApp, type TestApp } from './support/test-app';
 import { serverDatabaseUrl } from './support/test-database';
 import { waitFor } from './support/wait-for';
-
-interface Price {
-  price: number;
-  source: string;
-  timestamp: number;
-}
 
 const simulatorEnv = {
   INGESTION_PROVIDERS: 'csv',
@@ -23,8 +18,7 @@ describe('Market simulator (e2e)', () => {
   let sut: TestApp;
   const events: PriceUpdated[] = [];
 
-  const price = async (symbol: string) =>
-    (await (await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/${symbol}/price`)).json()) as Price;
+  const { market } = clientsFor(() => sut.baseUrl);
 
   beforeAll(async () => {
     sut = await startTestApp({ env: simulatorEnv });
@@ -39,7 +33,7 @@ describe('Market simulator (e2e)', () => {
     const btc = () => events.filter((e) => e.symbol === 'BTC');
     await waitFor(() => new Set(btc().map((e) => e.price)).size >= 3, 'three BTC price updates');
 
-    const served = await price('BTC');
+    const served = (await market.price('BTC')).body;
 
     expect(btc().every((e) => e.source === 'simulator' && e.price > 0)).toBe(true);
     expect(served.source).toBe('simulator');
@@ -57,31 +51,21 @@ describe('Market simulator (e2e)', () => {
     }, 'simulated candles');
     expect(rows.map((r) => r.symbol)).toEqual(expect.arrayContaining(['BTC', 'DEMO1']));
 
-    const ohlc = (await (
-      await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/DEMO1/ohlc?timeframe=1m&limit=5`)
-    ).json()) as { ohlc: { close: number; trade_count: number }[] };
+    const ohlc = (await market.ohlc('DEMO1', { timeframe: '1m', limit: 5 })).body;
     expect(ohlc.ohlc.at(-1)!.trade_count).toBeGreaterThan(0);
   });
 
   it('creates assets it did not know, named after the symbol', async () => {
-    const asset = (await (await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/DEMO1`)).json()) as {
-      name: string;
-      source: string;
-    };
+    const asset = (await market.detail('DEMO1')).body;
 
     expect(asset).toMatchObject({ name: 'DEMO1', source: 'simulator' });
   });
 
   it("keeps the asset's current values live: the detail shows a published price and its 24 h change", async () => {
     const detail = await waitFor(async () => {
-      const asset = (await (await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/BTC`)).json()) as {
-        current_price: number;
-        price_change_percentage_24h: number | null;
-        source: string;
-        last_updated: string;
-      };
+      const asset = (await market.detail('BTC')).body;
       const published = events.find(
-        (e) => e.symbol === 'BTC' && e.timestamp === Date.parse(asset.last_updated),
+        (e) => e.symbol === 'BTC' && e.timestamp === Date.parse(asset.last_updated!),
       );
       return published && { asset, published };
     }, 'the BTC row at a published price');
@@ -91,7 +75,7 @@ describe('Market simulator (e2e)', () => {
       current_price: detail.published.price,
       price_change_percentage_24h: detail.published.change24h,
     });
-    expect(Date.now() - Date.parse(detail.asset.last_updated)).toBeLessThan(10_000);
+    expect(Date.now() - Date.parse(detail.asset.last_updated!)).toBeLessThan(10_000);
   });
 
   (serverDatabaseUrl ? it : it.skip)(

@@ -34,7 +34,8 @@ export class PriceHistoryCompatibilityController {
   @ApiOkResponse({ type: MarketPriceDto })
   async price(@Query() query: MarketPriceQuery): Promise<MarketPriceDto> {
     const { symbol, price, timestamp, source } = await this.priceHistory.latestPrice(query.symbol);
-    return { symbol, price, timestamp, source };
+    // In USD (no vs_currency here) a latest price always has its number.
+    return { symbol, price: price!, timestamp, source };
   }
 
   @Get('market/ohlc')
@@ -50,12 +51,13 @@ export class PriceHistoryCompatibilityController {
     return {
       symbol: query.symbol,
       timeframe,
+      // In USD (no vs_currency here) every stored candle has its prices.
       ohlc: candles.map(({ timestamp, open, high, low, close, volume }) => ({
         timestamp,
-        open,
-        high,
-        low,
-        close,
+        open: open!,
+        high: high!,
+        low: low!,
+        close: close!,
         volume,
       })),
     };

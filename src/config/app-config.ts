@@ -9,6 +9,7 @@ import {
   type NodeEnv,
   type ProviderName,
 } from './environment';
+import { CurrencyEnvironment } from './currency-environment';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
@@ -123,10 +124,19 @@ export abstract class AppConfig {
     recoveryWindowMs: number;
     heartbeatMs: number;
   };
+  abstract readonly currencies: {
+    /** A day without a rate uses the newest one at most this many days before; else null. */
+    carryDays: number;
+    bundle: { dir: string; import: boolean };
+    /** CoinGecko `/exchange_rates` polling (with the coingecko provider); 0: off. */
+    ratesIntervalMs: number;
+    cacheMs: number;
+  };
   abstract readonly log: { level: LogLevel };
 }
 
 const ENVIRONMENT_KEYS = Object.keys(new Environment()) as (keyof Environment)[];
+const CURRENCY_KEYS = Object.keys(new CurrencyEnvironment()) as (keyof CurrencyEnvironment)[];
 
 function flatten(errors: ValidationError[]): { variable: string; message: string }[] {
   return errors.flatMap((error) =>
@@ -157,12 +167,16 @@ const parseSymbols = (value: string): string[] => [
  */
 export function loadAppConfig(source: Record<string, string | undefined> = process.env): AppConfig {
   const plain: Record<string, string> = {};
-  for (const key of ENVIRONMENT_KEYS) {
+  for (const key of [...ENVIRONMENT_KEYS, ...CURRENCY_KEYS]) {
     const value = source[key];
     if (value !== undefined && value.trim() !== '') plain[key] = value;
   }
   const env = plainToInstance(Environment, plain);
-  const problems = flatten(validateSync(env, { forbidUnknownValues: true }));
+  const fx = plainToInstance(CurrencyEnvironment, plain);
+  const problems = flatten([
+    ...validateSync(env, { forbidUnknownValues: true }),
+    ...validateSync(fx, { forbidUnknownValues: true }),
+  ]);
 
   const corsList = env.CORS_ORIGINS ? parseList(env.CORS_ORIGINS) : undefined;
   if (env.NODE_ENV === 'production' && (!corsList || corsList.includes('*'))) {
@@ -269,6 +283,12 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
       requireApiKey: env.WS_REQUIRE_API_KEY,
       recoveryWindowMs: env.WS_RECOVERY_WINDOW_SECONDS * 1_000,
       heartbeatMs: env.WS_HEARTBEAT_SECONDS * 1_000,
+    },
+    currencies: {
+      carryDays: fx.FX_CARRY_DAYS,
+      bundle: { dir: fx.FX_BUNDLE_DIR, import: fx.FX_BUNDLE_IMPORT },
+      ratesIntervalMs: fx.FX_RATES_INTERVAL_SECONDS * 1_000,
+      cacheMs: fx.FX_CACHE_SECONDS * 1_000,
     },
     log: { level: env.LOG_LEVEL },
   };

@@ -48,7 +48,7 @@ const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 
 /** A whole number in [min, max] (max optional); `message` replaces the default messages. */
-function IntegerVar(min: number, max?: number, message?: string): PropertyDecorator {
+export function IntegerVar(min: number, max?: number, message?: string): PropertyDecorator {
   const options = message ? { message } : {};
   return applyDecorators(
     Transform(toInteger),
@@ -59,7 +59,7 @@ function IntegerVar(min: number, max?: number, message?: string): PropertyDecora
 }
 
 /** true/false (also 1/0, yes/no, on/off). */
-function BooleanVar(): PropertyDecorator {
+export function BooleanVar(): PropertyDecorator {
   return applyDecorators(Transform(toBoolean), IsBoolean({ message: 'must be true or false' }));
 }
 

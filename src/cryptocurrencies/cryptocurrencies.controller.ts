@@ -14,6 +14,7 @@ import {
   TopCryptocurrenciesQuery,
 } from './dto/list-cryptocurrencies.query';
 import { TopCategoryParams } from './dto/top-category.params';
+import { VsCurrencyQuery } from '../currencies/dto/vs-currency.query';
 
 @ApiTags('cryptocurrencies')
 @Controller('api/v1/cryptocurrencies')
@@ -50,7 +51,10 @@ export class CryptocurrenciesController {
   @ApiParam({ name: 'symbol', example: 'BTC', description: '1–20 letters or digits, any case' })
   @ApiOkResponse({ type: CryptocurrencyDetailDto })
   @ApiProblems(400, 404)
-  get(@Param('symbol', ParseSymbolPipe) symbol: string): Promise<CryptocurrencyDetailDto> {
-    return this.cryptocurrencies.get(symbol);
+  get(
+    @Param('symbol', ParseSymbolPipe) symbol: string,
+    @Query() query: VsCurrencyQuery,
+  ): Promise<CryptocurrencyDetailDto> {
+    return this.cryptocurrencies.get(symbol, query.vs_currency);
   }
 }

@@ -5,9 +5,10 @@ import { AssetsRepository } from './assets.repository';
 import { CryptocurrenciesController } from './cryptocurrencies.controller';
 import { CryptocurrenciesService } from './cryptocurrencies.service';
 import { AssetEntity } from './entities/asset.entity';
+import { CurrenciesModule } from '../currencies/currencies.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AssetEntity])],
+  imports: [TypeOrmModule.forFeature([AssetEntity]), CurrenciesModule],
   controllers: [CryptocurrenciesController],
   providers: [CryptocurrenciesService, AssetsRepository, AssetLiveValuesRepository],
   exports: [CryptocurrenciesService, AssetsRepository, AssetLiveValuesRepository],

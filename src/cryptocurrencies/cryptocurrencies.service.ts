@@ -15,13 +15,18 @@ import type { AssetEntity } from './entities/asset.entity';
 import type { DataExportQuery, DataRecordDto } from './dto/data-export.dto';
 import { toNumberOrNull } from '../common/dto/numbers';
 import { mapCryptocurrency, mapCryptocurrencyDetail } from './cryptocurrency.mapper';
+import { toUsd } from '../currencies/conversion';
+import { QuoteConverter } from '../currencies/quote-converter';
 
 const DEFAULT_PAGE_SIZE = 100;
 const DEFAULT_TOP = 10;
 
 @Injectable()
 export class CryptocurrenciesService {
-  constructor(private readonly assets: AssetsRepository) {}
+  constructor(
+    private readonly assets: AssetsRepository,
+    private readonly quotes: QuoteConverter,
+  ) {}
 
   async list(query: ListCryptocurrenciesQuery): Promise<CryptocurrencyPageDto> {
     assertRange('min_market_cap', query.min_market_cap, 'max_market_cap', query.max_market_cap);
@@ -29,16 +34,31 @@ export class CryptocurrenciesService {
     const usesPages = query.page !== undefined || query.per_page !== undefined;
     const limit = (usesPages ? query.per_page : query.limit) ?? query.limit ?? DEFAULT_PAGE_SIZE;
     const skip = usesPages ? ((query.page ?? 1) - 1) * limit : (query.skip ?? 0);
+    const quote = await this.quotes.quote(query.vs_currency);
+    // Bounds are in the quote currency; the stored amounts are USD.
+    const rate = quote.rates.now();
+    const bound = (name: string, value: number | undefined): number | undefined => {
+      const usd = toUsd(value, rate);
+      if (usd === null) {
+        throw AppException.validation([
+          {
+            field: name,
+            message: `${name} needs a current ${quote.currency.code} rate, and there is none`,
+          },
+        ]);
+      }
+      return usd;
+    };
 
     const { rows, total } = await this.assets.list(
       {
         search: query.search ?? query.symbol_filter,
         symbols: query.symbols,
-        minMarketCap: query.min_market_cap,
-        maxMarketCap: query.max_market_cap,
-        minVolume: query.min_volume,
-        minPrice: query.min_price,
-        maxPrice: query.max_price,
+        minMarketCap: bound('min_market_cap', query.min_market_cap),
+        maxMarketCap: bound('max_market_cap', query.max_market_cap),
+        minVolume: bound('min_volume', query.min_volume),
+        minPrice: bound('min_price', query.min_price),
+        maxPrice: bound('max_price', query.max_price),
         source: query.source,
       },
       query.sort_by ?? 'market_cap',
@@ -47,7 +67,8 @@ export class CryptocurrenciesService {
       limit,
     );
     return {
-      items: rows.map(mapCryptocurrency),
+      vs_currency: quote.currency.code,
+      items: rows.map((row) => mapCryptocurrency(row, quote)),
       total,
       page: Math.floor(skip / limit) + 1,
       per_page: limit,
@@ -56,16 +77,31 @@ export class CryptocurrenciesService {
     };
   }
 
-  async get(symbol: string): Promise<CryptocurrencyDetailDto> {
-    return mapCryptocurrencyDetail(await this.require(symbol));
+  async get(symbol: string, vsCurrency?: string): Promise<CryptocurrencyDetailDto> {
+    const quote = await this.quotes.quote(vsCurrency);
+    return mapCryptocurrencyDetail(await this.require(symbol), quote);
   }
 
   async top(
     category: TopCategory,
     query: TopCryptocurrenciesQuery,
   ): Promise<TopCryptocurrenciesDto> {
-    const rows = await this.assets.top(category, query.limit ?? DEFAULT_TOP, query.min_volume);
-    return { category, items: rows.map(mapCryptocurrency) };
+    const quote = await this.quotes.quote(query.vs_currency);
+    const minVolume = toUsd(query.min_volume, quote.rates.now());
+    if (minVolume === null) {
+      throw AppException.validation([
+        {
+          field: 'min_volume',
+          message: `min_volume needs a current ${quote.currency.code} rate, and there is none`,
+        },
+      ]);
+    }
+    const rows = await this.assets.top(category, query.limit ?? DEFAULT_TOP, minVolume);
+    return {
+      vs_currency: quote.currency.code,
+      category,
+      items: rows.map((row) => mapCryptocurrency(row, quote)),
+    };
   }
 
   async export(query: DataExportQuery): Promise<DataRecordDto[]> {

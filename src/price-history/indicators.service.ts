@@ -46,11 +46,16 @@ export class IndicatorsService {
     // every step is one timeframe apart as the formulas assume.
     const asset = await this.cryptocurrencies.require(symbol);
     const end = query.end ?? (await this.candles.latestOpenTime(asset.id, timeframe)) ?? new Date();
-    const { candles } = await this.ohlc.series(symbol, timeframe, {
+    const series = await this.ohlc.series(symbol, timeframe, {
       limit: Math.min(points + warmUp, 1_000),
       end: new Date(end),
       fill: 'previous',
+      vs_currency: query.vs_currency,
     });
+    // Candles of days without a rate in vs_currency have no prices: left out, not zero.
+    const candles = series.candles.filter(
+      (c): c is typeof c & { close: number } => c.close !== null,
+    );
     const times = candles.map((c) => c.timestamp);
     const closes = candles.map((c) => c.close);
     // Each library result is aligned to the end of the input: result[i] belongs to the
@@ -119,6 +124,14 @@ export class IndicatorsService {
             ? 'no points'
             : `${indicators[name].length} of the ${points} points asked for`),
       }));
-    return { symbol, timeframe, params, candles: candles.length, indicators, warnings };
+    return {
+      symbol,
+      vs_currency: series.vsCurrency,
+      timeframe,
+      params,
+      candles: candles.length,
+      indicators,
+      warnings,
+    };
   }
 }

@@ -3,6 +3,8 @@ import { toNumberOrNull } from '../common/dto/numbers';
 import { AppException } from '../common/errors/app.exception';
 import { mapRows, type CsvExport } from '../common/http/csv';
 import { CryptocurrenciesService } from '../cryptocurrencies/cryptocurrencies.service';
+import { convert, type RateTable } from '../currencies/conversion';
+import { QuoteConverter } from '../currencies/quote-converter';
 import { CandlesRepository, type CandleRow } from './candles.repository';
 import type { OhlcCandleDto, OhlcDto, OhlcGapDto, OhlcQuery } from './dto/ohlc.dto';
 import { candlePages, type BucketRange } from './export-pages';
@@ -11,6 +13,7 @@ import { TIMEFRAME_MS, bucketStart, type Timeframe } from './timeframe';
 export const DEFAULT_LIMIT = 100;
 
 export interface OhlcSeries {
+  vsCurrency: string;
   source: string | null;
   candles: OhlcCandleDto[];
   gaps: OhlcGapDto[];
@@ -46,13 +49,15 @@ export const OHLC_CSV_HEADER = [
   'source',
 ] as const;
 
-function toCandle(candle: SeriesCandle): OhlcCandleDto {
+/** A bucket in the quote currency, at the rate of its own day (prices; volume is in base units). */
+function toCandle(candle: SeriesCandle, rates: RateTable): OhlcCandleDto {
+  const rate = rates.instant(candle.time);
   return {
     timestamp: candle.time,
-    open: Number(candle.open),
-    high: Number(candle.high),
-    low: Number(candle.low),
-    close: Number(candle.close),
+    open: convert(candle.open, rate),
+    high: convert(candle.high, rate),
+    low: convert(candle.low, rate),
+    close: convert(candle.close, rate),
     volume: toNumberOrNull(candle.volume) ?? 0,
     trade_count: Number(candle.trade_count),
     is_closed: candle.is_closed,
@@ -83,12 +88,20 @@ export class OhlcService {
   constructor(
     private readonly cryptocurrencies: CryptocurrenciesService,
     private readonly candles: CandlesRepository,
+    private readonly quotes: QuoteConverter,
   ) {}
 
   async ohlc(symbol: string, query: OhlcQuery): Promise<OhlcDto> {
     const timeframe = query.timeframe ?? '1h';
     const series = await this.series(symbol, timeframe, query);
-    return { symbol, timeframe, source: series.source, ohlc: series.candles, gaps: series.gaps };
+    return {
+      symbol,
+      vs_currency: series.vsCurrency,
+      timeframe,
+      source: series.source,
+      ohlc: series.candles,
+      gaps: series.gaps,
+    };
   }
 
   /**
@@ -99,19 +112,22 @@ export class OhlcService {
    */
   async ohlcCsv(symbol: string, query: OhlcQuery): Promise<CsvExport> {
     const timeframe = query.timeframe ?? '1h';
+    const { currency, rates } = await this.quotes.quote(query.vs_currency);
     const series = await this.open(symbol, timeframe, query, {
       wholeRange: query.start !== undefined && query.limit === undefined,
     });
+    const price = (value: string, time: number) =>
+      rates.isIdentity ? value : (convert(value, rates.instant(time)) ?? '');
     return {
-      filename: `${symbol}-ohlc-${timeframe}.csv`,
+      filename: `${symbol}-ohlc-${timeframe}${currency.code === 'usd' ? '' : `-${currency.code}`}.csv`,
       header: OHLC_CSV_HEADER,
       rows: mapRows(flatten(series.candles), (candle) => [
         new Date(candle.time).toISOString(),
         candle.time,
-        candle.open,
-        candle.high,
-        candle.low,
-        candle.close,
+        price(candle.open, candle.time),
+        price(candle.high, candle.time),
+        price(candle.low, candle.time),
+        price(candle.close, candle.time),
         candle.volume,
         candle.trade_count,
         candle.is_closed,
@@ -131,16 +147,18 @@ export class OhlcService {
     timeframe: Timeframe,
     query: Omit<OhlcQuery, 'timeframe'>,
   ): Promise<OhlcSeries> {
+    const quote = await this.quotes.quote(query.vs_currency);
     const series = await this.open(symbol, timeframe, query, { wholeRange: false });
     const candles: OhlcCandleDto[] = [];
     for await (const page of series.candles)
-      for (const candle of page) candles.push(toCandle(candle));
+      for (const candle of page) candles.push(toCandle(candle, quote.rates));
     // The series' source: the one asked for, else the newest candle's (what feeds it now).
     const newest = candles
       .findLast((c) => !c.filled)
       ?.source?.split(',')
       .at(-1);
     return {
+      vsCurrency: quote.currency.code,
       source: series.source ?? newest ?? null,
       candles,
       gaps: gapsOf(candles, series.from, series.to, series.width),

@@ -19,6 +19,7 @@ import { OhlcDto, OhlcQuery } from './dto/ohlc.dto';
 import { IndicatorsService } from './indicators.service';
 import { OhlcService } from './ohlc.service';
 import { PriceHistoryService } from './price-history.service';
+import { VsCurrencyQuery } from '../currencies/dto/vs-currency.query';
 
 /** Time series of one asset: snapshots, candles, latest price, indicators. */
 @ApiTags('price-history')
@@ -80,8 +81,11 @@ export class PriceHistoryController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Latest price, with its age and a stale flag' })
   @ApiOkResponse({ type: LatestPriceDto })
-  price(@Param('symbol', ParseSymbolPipe) symbol: string): Promise<LatestPriceDto> {
-    return this.priceHistory.latestPrice(symbol);
+  price(
+    @Param('symbol', ParseSymbolPipe) symbol: string,
+    @Query() query: VsCurrencyQuery,
+  ): Promise<LatestPriceDto> {
+    return this.priceHistory.latestPrice(symbol, query.vs_currency);
   }
 
   @Get('indicators')

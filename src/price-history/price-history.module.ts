@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CryptocurrenciesModule } from '../cryptocurrencies/cryptocurrencies.module';
+import { CurrenciesModule } from '../currencies/currencies.module';
 import { CandlesRepository } from './candles.repository';
 import { CandleRollupEntity } from './entities/candle-rollup.entity';
 import { CandleEntity } from './entities/candle.entity';
@@ -18,6 +19,7 @@ import { PriceSnapshotsRepository } from './price-snapshots.repository';
   imports: [
     TypeOrmModule.forFeature([PriceSnapshotEntity, CandleEntity, CandleRollupEntity]),
     CryptocurrenciesModule,
+    CurrenciesModule,
   ],
   controllers: [PriceHistoryController],
   providers: [

@@ -5,6 +5,8 @@ import { mapRows, type CsvExport } from '../common/http/csv';
 import { AppConfig } from '../config/app-config';
 import { CryptocurrenciesService } from '../cryptocurrencies/cryptocurrencies.service';
 import type { AssetEntity } from '../cryptocurrencies/entities/asset.entity';
+import { convert } from '../currencies/conversion';
+import { QuoteConverter } from '../currencies/quote-converter';
 import type { HistoryDto, HistoryQuery } from './dto/history.dto';
 import type { LatestPriceDto } from './dto/latest-price.dto';
 import { CandlesRepository } from './candles.repository';
@@ -32,10 +34,12 @@ export class PriceHistoryService {
     private readonly candles: CandlesRepository,
     private readonly latestPrices: LatestPriceStore,
     private readonly config: AppConfig,
+    private readonly quotes: QuoteConverter,
   ) {}
 
   async history(symbol: string, query: HistoryQuery): Promise<HistoryDto> {
     assertOrdered('start_date', query.start_date, 'end_date', query.end_date);
+    const { currency, rates } = await this.quotes.quote(query.vs_currency);
     const asset = await this.cryptocurrencies.require(symbol);
     const { rows, total } = await this.snapshots.findHistory(asset.id, {
       from: query.start_date,
@@ -46,14 +50,19 @@ export class PriceHistoryService {
     });
     return {
       symbol,
-      items: rows.map((row) => ({
-        price: Number(row.price),
-        market_cap: toNumberOrNull(row.market_cap),
-        total_volume: toNumberOrNull(row.total_volume),
-        timestamp: new Date(row.timestamp).toISOString(),
-        source: row.source,
-        is_anomaly: row.is_anomaly,
-      })),
+      vs_currency: currency.code,
+      items: rows.map((row) => {
+        const timestamp = new Date(row.timestamp);
+        const rate = rates.instant(timestamp.getTime());
+        return {
+          price: convert(row.price, rate),
+          market_cap: convert(row.market_cap, rate),
+          total_volume: convert(row.total_volume, rate),
+          timestamp: timestamp.toISOString(),
+          source: row.source,
+          is_anomaly: row.is_anomaly,
+        };
+      }),
       total,
     };
   }
@@ -65,7 +74,10 @@ export class PriceHistoryService {
    */
   async historyCsv(symbol: string, query: HistoryQuery): Promise<CsvExport> {
     assertOrdered('start_date', query.start_date, 'end_date', query.end_date);
+    const { currency, rates } = await this.quotes.quote(query.vs_currency);
     const asset = await this.cryptocurrencies.require(symbol);
+    const money = (value: string | null, time: number) =>
+      rates.isIdentity ? value : (convert(value, rates.instant(time)) ?? '');
     const wholeRange = query.start_date !== undefined && query.limit === undefined;
     const rows = snapshotPages(
       this.snapshots,
@@ -79,16 +91,16 @@ export class PriceHistoryService {
       wholeRange ? Infinity : (query.limit ?? 100),
     );
     return {
-      filename: `${symbol}-history.csv`,
+      filename: `${symbol}-history${currency.code === 'usd' ? '' : `-${currency.code}`}.csv`,
       header: HISTORY_CSV_HEADER,
       rows: mapRows(rows, (row) => {
         const timestamp = new Date(row.timestamp);
         return [
           timestamp.toISOString(),
           timestamp.getTime(),
-          row.price,
-          row.market_cap,
-          row.total_volume,
+          money(row.price, timestamp.getTime()),
+          money(row.market_cap, timestamp.getTime()),
+          money(row.total_volume, timestamp.getTime()),
           row.source,
           row.is_anomaly,
         ];
@@ -100,12 +112,14 @@ export class PriceHistoryService {
    * The latest price: from Redis (or memory), written on ingestion; when that is missing
    * or unreachable, the newest of what PostgreSQL holds for the asset.
    */
-  async latestPrice(symbol: string): Promise<LatestPriceDto> {
+  async latestPrice(symbol: string, vsCurrency?: string): Promise<LatestPriceDto> {
+    const { currency, rates } = await this.quotes.quote(vsCurrency);
     const latest = (await this.latestPrices.get(symbol)) ?? (await this.latestFromDatabase(symbol));
     const ageMs = Math.max(0, Date.now() - latest.timestamp);
     return {
       symbol,
-      price: latest.price,
+      vs_currency: currency.code,
+      price: convert(latest.price, rates.instant(latest.timestamp)),
       timestamp: latest.timestamp,
       source: latest.source,
       as_of: new Date(latest.timestamp).toISOString(),

@@ -1,41 +1,12 @@
-// The market-data suites' shared setup: one test app seeded with the same six assets, and a
-// client that parses JSON answers and checks problem documents.
+// The market-data suites' shared setup: one test app seeded with the same six assets (the suites
+// talk to it through the typed clients in ./clients).
 import { MarketSeeder, anAsset } from './market-fixtures';
 import { startTestApp, type TestApp } from './test-app';
 
-export const PROBLEM_JSON = /^application\/problem\+json/;
 export const HOUR = 3_600_000;
 export const MINUTE = 60_000;
 /** A fixed, whole-day origin for candle fixtures: 2026-11-20T00:00:00Z (a Friday). */
 export const DAY0 = Date.UTC(2026, 10, 20);
-
-export interface Page {
-  items: { symbol: string; current_price: number | null; market_cap: number | null }[];
-  total: number;
-  page: number;
-  per_page: number;
-  has_next: boolean;
-  has_prev: boolean;
-}
-
-export interface Ohlc {
-  symbol: string;
-  timeframe: string;
-  source: string | null;
-  ohlc: {
-    timestamp: number;
-    open: number;
-    high: number;
-    low: number;
-    close: number;
-    volume: number;
-    trade_count: number;
-    is_closed: boolean;
-    source?: string;
-    filled?: boolean;
-  }[];
-  gaps: { from: number; to: number }[];
-}
 
 export interface MarketApi {
   sut: TestApp;
@@ -106,21 +77,4 @@ export async function startMarketApi(): Promise<MarketApi> {
     }),
   ]);
   return { sut, seed, ids };
-}
-
-/** GET with parsed JSON, and a check that a path answers a problem document. */
-export function marketApiClient(baseUrl: () => string) {
-  const get = async <T = unknown>(path: string, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${baseUrl()}${path}`, { headers });
-    const text = await response.text();
-    return { response, status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
-  const expectProblem = async (path: string, status: number, field?: string) => {
-    const { response, body } = await get<{ errors?: { field: string }[]; detail: string }>(path);
-    expect(response.status).toBe(status);
-    expect(response.headers.get('content-type')).toMatch(PROBLEM_JSON);
-    if (field) expect(body.errors?.map((e) => e.field)).toContain(field);
-    return body;
-  };
-  return { get, expectProblem };
 }

@@ -12,7 +12,7 @@ import { PROBLEM_CONTENT_TYPE, buildProblem } from '../errors/problem-details';
 import { redactUrl } from '../logging/redact-url';
 import { isDatabaseUnavailable } from '../../database/database-errors';
 
-interface Resolved {
+export interface Resolved {
   status: number;
   code: ErrorCode;
   detail: string;
@@ -105,6 +105,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       );
     }
 
+    if (reply.sent) return;
+    this.send(request, reply, resolved);
+  }
+
+  /** Writes the error answer: a problem document here; surfaces with their own dialect override it. */
+  protected send(request: FastifyRequest, reply: FastifyReply, resolved: Resolved): void {
     const body = buildProblem({
       status: resolved.status,
       code: resolved.code,
@@ -114,7 +120,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       errors: resolved.errors,
       extensions: resolved.extensions,
     });
-    if (reply.sent) return;
     void reply
       .status(resolved.status)
       .headers(resolved.headers ?? {})

@@ -22,6 +22,8 @@ limit, 429 with \`Retry-After\` and \`retry_after\`. Admin sync has a second, lo
 and headers exceed 16 KiB, 408 when a request is not received in time, and 400 for a malformed
 URL or a path parameter over 100 characters.`;
 
+const COINGECKO_TAG = 'coingecko-compatible';
+
 /** Every operation may answer with a problem document; declared once here, not per route. */
 function declareProblemResponses(document: OpenAPIObject): void {
   const problem = {
@@ -40,7 +42,17 @@ function declareProblemResponses(document: OpenAPIObject): void {
       pathItem.patch,
       pathItem.delete,
     ]) {
-      if (operation) operation.responses = { ...operation.responses, default: problem };
+      if (!operation) continue;
+      // The CoinGecko-compatible surface answers its errors in CoinGecko's body.
+      const ownErrors: Record<string, { schema: { $ref: string } }> = operation.tags?.includes(
+        COINGECKO_TAG,
+      )
+        ? { 'application/json': { schema: { $ref: '#/components/schemas/CoinGeckoErrorDto' } } }
+        : {};
+      operation.responses = {
+        ...operation.responses,
+        default: { ...problem, content: { ...problem.content, ...ownErrors } },
+      };
     }
   }
 }
@@ -59,6 +71,10 @@ export function setupSwagger(app: INestApplication): OpenAPIObject {
     .addTag('metrics', 'Prometheus metrics')
     .addTag('sentiment', 'Market sentiment of text: Bullish, Bearish or Neutral, with the evidence')
     .addTag('compatibility', 'Routes kept for clients of the systems this service replaces')
+    .addTag(
+      COINGECKO_TAG,
+      'CoinGecko API v3 under /api/v3 (its parameters, shapes and error bodies); point a CoinGecko client’s base URL here',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetailsDto] });
   declareProblemResponses(document);

@@ -1,5 +1,11 @@
-import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import {
+  ValidationPipe,
+  type ArgumentMetadata,
+  type ValidationError,
+  type ValidationPipeOptions,
+} from '@nestjs/common';
 import { AppException, type FieldError } from '../errors/app.exception';
+import { isLenientQuery } from './lenient-query';
 
 /** Constraints on a value's presence or type: when one fails, the others only add noise. */
 const TYPE_CONSTRAINTS = new Set([
@@ -50,7 +56,18 @@ function nestsDeeperThan(value: unknown, max: number): boolean {
  * array index; a body nested deeper than MAX_BODY_DEPTH is refused before it is transformed.
  */
 class ApiValidationPipe extends ValidationPipe {
+  constructor(
+    options: ValidationPipeOptions,
+    /** For @LenientQuery() DTOs: unknown parameters stripped, not refused. */
+    private readonly lenient = new ValidationPipe({ ...options, forbidNonWhitelisted: false }),
+  ) {
+    super(options);
+  }
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'query' && isLenientQuery(metadata.metatype)) {
+      return this.lenient.transform(value, metadata);
+    }
     const isDto = typeof metadata.metatype === 'function' && this.toValidate(metadata);
     if (
       metadata.type === 'body' &&

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** An asset in the CoinGecko `/coins/markets` vocabulary. Amounts in USD. */
+/** An asset in the CoinGecko `/coins/markets` vocabulary. Amounts in the request's vs_currency (default USD). */
 export class CryptocurrencyDto {
   @ApiProperty({ example: 'BTC' })
   symbol!: string;
@@ -94,6 +94,12 @@ export class ProviderIdsDto {
 }
 
 export class CryptocurrencyDetailDto extends CryptocurrencyDto {
+  @ApiProperty({
+    example: 'usd',
+    description: "Currency of every amount (the request's vs_currency)",
+  })
+  vs_currency!: string;
+
   @ApiProperty({ example: 'The first decentralised cryptocurrency.', nullable: true, type: String })
   description!: string | null;
 
@@ -111,6 +117,12 @@ export class CryptocurrencyDetailDto extends CryptocurrencyDto {
 }
 
 export class CryptocurrencyPageDto {
+  @ApiProperty({
+    example: 'usd',
+    description: "Currency of every amount (the request's vs_currency)",
+  })
+  vs_currency!: string;
+
   @ApiProperty({ type: [CryptocurrencyDto] })
   items!: CryptocurrencyDto[];
 
@@ -131,6 +143,12 @@ export class CryptocurrencyPageDto {
 }
 
 export class TopCryptocurrenciesDto {
+  @ApiProperty({
+    example: 'usd',
+    description: "Currency of every amount (the request's vs_currency)",
+  })
+  vs_currency!: string;
+
   @ApiProperty({ enum: ['market_cap', 'volume', 'gainers', 'losers'], example: 'gainers' })
   category!: string;
 

@@ -5,6 +5,7 @@ import { toSymbolList } from '../../common/dto/query-transforms';
 import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../common/pipes/parse-symbol.pipe';
 import { ASSET_SORT_FIELDS, type AssetSortField, type SortOrder } from '../asset-query';
 import { IntegerParam, NumberParam, SourceParam } from '../../common/dto/query-params';
+import { VsCurrencyParam } from '../../currencies/dto/vs-currency.query';
 
 export const MAX_PAGE_SIZE = 1000;
 
@@ -62,7 +63,7 @@ export class ListCryptocurrenciesQuery {
   @Matches(SYMBOL_PATTERN, { each: true, message: `each of symbols ${SYMBOL_RULE}` })
   symbols?: string[];
 
-  @NumberParam(0, undefined, { example: 1_000_000_000 })
+  @NumberParam(0, undefined, { example: 1_000_000_000, description: 'In vs_currency' })
   min_market_cap?: number;
 
   @NumberParam(0, undefined)
@@ -79,6 +80,9 @@ export class ListCryptocurrenciesQuery {
 
   @SourceParam('coingecko', 'Only assets whose current values come from this source')
   source?: string;
+
+  @VsCurrencyParam()
+  vs_currency?: string;
 }
 
 export class TopCryptocurrenciesQuery {
@@ -91,4 +95,7 @@ export class TopCryptocurrenciesQuery {
     example: 1_000_000,
   })
   min_volume?: number;
+
+  @VsCurrencyParam()
+  vs_currency?: string;
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { ResponseFormat } from '../../common/http/csv';
 import { IntegerParam, DateParam, FormatParam, SourceParam } from '../../common/dto/query-params';
+import { VsCurrencyParam } from '../../currencies/dto/vs-currency.query';
 
 export class HistoryQuery {
   @DateParam('start_date', { description: 'inclusive', example: '2026-11-01T00:00:00Z' })
@@ -27,11 +28,19 @@ export class HistoryQuery {
 
   @FormatParam()
   format?: ResponseFormat;
+
+  @VsCurrencyParam()
+  vs_currency?: string;
 }
 
 export class HistoryPointDto {
-  @ApiProperty({ example: 97000.12 })
-  price!: number;
+  @ApiProperty({
+    example: 97000.12,
+    nullable: true,
+    type: Number,
+    description: 'null when vs_currency has no rate for the snapshot’s day',
+  })
+  price!: number | null;
 
   @ApiProperty({ example: 1_920_000_000_000, nullable: true, type: Number })
   market_cap!: number | null;
@@ -55,6 +64,9 @@ export class HistoryPointDto {
 export class HistoryDto {
   @ApiProperty({ example: 'BTC' })
   symbol!: string;
+
+  @ApiProperty({ example: 'usd', description: 'Currency of the amounts' })
+  vs_currency!: string;
 
   @ApiProperty({ type: [HistoryPointDto] })
   items!: HistoryPointDto[];

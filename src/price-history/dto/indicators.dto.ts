@@ -4,6 +4,7 @@ import { ArrayMinSize, IsIn, IsOptional } from 'class-validator';
 import { TIMEFRAMES, type Timeframe } from '../timeframe';
 import { TIMEFRAME_RULE } from './ohlc.dto';
 import { IntegerParam, NumberParam, DateParam } from '../../common/dto/query-params';
+import { VsCurrencyParam } from '../../currencies/dto/vs-currency.query';
 
 export const INDICATORS = ['sma', 'ema', 'rsi', 'macd', 'bollinger'] as const;
 export type IndicatorName = (typeof INDICATORS)[number];
@@ -61,6 +62,9 @@ export class IndicatorsQuery {
 
   @NumberParam(0.5, 5, { default: 2, description: 'Bollinger band width in standard deviations' })
   stddev?: number;
+
+  @VsCurrencyParam()
+  vs_currency?: string;
 }
 
 export class IndicatorParamsDto {
@@ -131,6 +135,12 @@ export class IndicatorWarningDto {
 export class IndicatorsDto {
   @ApiProperty({ example: 'BTC' })
   symbol!: string;
+
+  @ApiProperty({
+    example: 'usd',
+    description: 'Currency of the prices the indicators are computed over',
+  })
+  vs_currency!: string;
 
   @ApiProperty({ enum: TIMEFRAMES, example: '1h' })
   timeframe!: Timeframe;

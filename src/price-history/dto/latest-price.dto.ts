@@ -4,8 +4,16 @@ export class LatestPriceDto {
   @ApiProperty({ example: 'BTC' })
   symbol!: string;
 
-  @ApiProperty({ example: 97000.12 })
-  price!: number;
+  @ApiProperty({ example: 'usd', description: "Currency of the price (the request's vs_currency)" })
+  vs_currency!: string;
+
+  @ApiProperty({
+    example: 97000.12,
+    nullable: true,
+    type: Number,
+    description: 'null when vs_currency has no rate for the price’s day',
+  })
+  price!: number | null;
 
   @ApiProperty({ example: 1_795_392_000_000, description: 'When the price was observed, epoch ms' })
   timestamp!: number;

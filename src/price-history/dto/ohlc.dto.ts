@@ -3,6 +3,7 @@ import { IsIn, IsOptional } from 'class-validator';
 import { TIMEFRAMES, type Timeframe } from '../timeframe';
 import type { ResponseFormat } from '../../common/http/csv';
 import { IntegerParam, DateParam, FormatParam, SourceParam } from '../../common/dto/query-params';
+import { VsCurrencyParam } from '../../currencies/dto/vs-currency.query';
 
 export const TIMEFRAME_RULE = `timeframe must be one of: ${TIMEFRAMES.join(', ')}`;
 
@@ -45,23 +46,28 @@ export class OhlcQuery {
 
   @FormatParam()
   format?: ResponseFormat;
+
+  @VsCurrencyParam()
+  vs_currency?: string;
 }
+
+const NO_RATE = 'null when vs_currency has no rate for the candle’s day';
 
 export class OhlcCandleDto {
   @ApiProperty({ example: 1_795_392_000_000, description: 'Bucket open time, epoch ms (UTC)' })
   timestamp!: number;
 
-  @ApiProperty({ example: 96500.5 })
-  open!: number;
+  @ApiProperty({ example: 96500.5, nullable: true, type: Number, description: NO_RATE })
+  open!: number | null;
 
-  @ApiProperty({ example: 97200 })
-  high!: number;
+  @ApiProperty({ example: 97200, nullable: true, type: Number, description: NO_RATE })
+  high!: number | null;
 
-  @ApiProperty({ example: 96100.25 })
-  low!: number;
+  @ApiProperty({ example: 96100.25, nullable: true, type: Number, description: NO_RATE })
+  low!: number | null;
 
-  @ApiProperty({ example: 97000.12 })
-  close!: number;
+  @ApiProperty({ example: 97000.12, nullable: true, type: Number, description: NO_RATE })
+  close!: number | null;
 
   @ApiProperty({ example: 1234.56, description: 'Base-asset volume' })
   volume!: number;
@@ -104,6 +110,12 @@ export class OhlcGapDto {
 export class OhlcDto {
   @ApiProperty({ example: 'BTC' })
   symbol!: string;
+
+  @ApiProperty({
+    example: 'usd',
+    description: 'Currency of the prices (volumes are base-asset units)',
+  })
+  vs_currency!: string;
 
   @ApiProperty({ enum: TIMEFRAMES, example: '1h' })
   timeframe!: Timeframe;

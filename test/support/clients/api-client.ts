@@ -102,13 +102,27 @@ export class ApiClient {
   }
 }
 
-/** Expects an answer to be a problem document with this status; returns its body. */
-export function expectProblem<T extends Answer>(answer: T, status: number): Problem {
+/**
+ * Expects an answer to be a problem document with this status (and, given `field`, an error
+ * naming that field); returns its body.
+ */
+export function expectProblem<T extends Answer>(
+  answer: T,
+  status: number,
+  field?: string,
+): Problem {
   expect({ status: answer.status, type: answer.headers.get('content-type') }).toEqual({
     status,
     type: expect.stringMatching(PROBLEM_JSON),
   });
-  return answer.body as Problem;
+  const problem = answer.body as Problem;
+  if (field) expect(problem.errors?.map((e) => e.field)).toContain(field);
+  return problem;
+}
+
+/** A query written as text (`'limit=2&order=asc'`), for tables of cases, as a Query. */
+export function parseQuery(text: string): Query {
+  return Object.fromEntries(new URLSearchParams(text));
 }
 
 export interface Problem {

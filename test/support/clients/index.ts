@@ -1,20 +1,27 @@
 // One client per resource, all on one base URL: `const { market, ingestion } = clientsFor(url)`.
 import { ApiClient } from './api-client';
 import { ApiKeysClient } from './api-keys-client';
+import { CompatibilityClient } from './compatibility-client';
 import { DashboardClient } from './dashboard-client';
 import { HealthClient } from './health-client';
 import { IngestionClient } from './ingestion-client';
 import { MarketClient } from './market-client';
+import { ProbeClient } from './probe-client';
 import { SentimentClient } from './sentiment-client';
+import { ServiceClient } from './service-client';
 
 export * from './api-client';
+export type { OpenApiDocument } from './service-client';
 export {
   ApiKeysClient,
+  CompatibilityClient,
   DashboardClient,
   HealthClient,
   IngestionClient,
   MarketClient,
+  ProbeClient,
   SentimentClient,
+  ServiceClient,
 };
 
 export interface Clients {
@@ -25,6 +32,8 @@ export interface Clients {
   apiKeys: ApiKeysClient;
   sentiment: SentimentClient;
   dashboard: DashboardClient;
+  compat: CompatibilityClient;
+  service: ServiceClient;
 }
 
 /** Clients for a base URL (or a function giving it once the app has started), with these headers. */
@@ -41,5 +50,7 @@ export function clientsFor(
     apiKeys: new ApiKeysClient(api),
     sentiment: new SentimentClient(api),
     dashboard: new DashboardClient(api),
+    compat: new CompatibilityClient(api),
+    service: new ServiceClient(api),
   };
 }

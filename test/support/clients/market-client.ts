@@ -20,6 +20,11 @@ export class MarketClient {
     return this.api.get(BASE, { ...options, query });
   }
 
+  /** OPTIONS on the listing (a CORS preflight, say). */
+  listOptions(options?: RequestOptions): Promise<Answer<string>> {
+    return this.api.request('OPTIONS', BASE, options);
+  }
+
   top(category: string, query?: Query): Promise<Answer<TopCryptocurrenciesDto>> {
     return this.api.get(`${BASE}/top/${encodeURIComponent(category)}`, { query });
   }

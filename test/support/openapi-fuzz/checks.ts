@@ -99,6 +99,13 @@ export interface CheckerOptions {
   openSchemas: readonly string[];
 }
 
+/** Whether a response is an error body the operation declares other than a problem document. */
+function declaresOtherError(spec: ResponseObject | undefined, response: FuzzResponse): boolean {
+  return (
+    response.contentType !== PROBLEM_MEDIA && spec?.content?.[response.contentType] !== undefined
+  );
+}
+
 /** Checks responses against the document. Returns what is wrong (empty when all is well). */
 export class ResponseChecker {
   private readonly ajv = new Ajv({ strict: false, allErrors: true });
@@ -146,8 +153,14 @@ export class ResponseChecker {
     }
     const spec =
       op.spec.responses[String(status)] ?? (status >= 400 ? op.spec.responses.default : undefined);
-    if (status >= 400 && spec?.content?.[PROBLEM_MEDIA])
-      return [...found, ...this.problem(response, spec)];
+    // An error is a problem document (as its status or the default declares it), or another
+    // body the operation declares for it (the CoinGecko-compatible surface answers in
+    // CoinGecko's error body; errors met before routing stay problem documents).
+    if (status >= 400 && !declaresOtherError(spec, response)) {
+      const problemSpec = spec?.content?.[PROBLEM_MEDIA] ? spec : op.spec.responses.default;
+      if (problemSpec?.content?.[PROBLEM_MEDIA])
+        return [...found, ...this.problem(response, problemSpec)];
+    }
     found.push(...this.body(response, spec));
     return found;
   }

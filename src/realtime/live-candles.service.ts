@@ -111,19 +111,18 @@ export class LiveCandlesService implements OnModuleInit, OnModuleDestroy {
       start: new Date(openTime),
       limit: before,
     });
-    for (const candle of series.candles) {
-      if (candle.timestamp >= minute.openTime) continue;
-      const { open, high, low, close } = candle;
-      // USD candles always carry prices; only a converted series can have null (no FX rate) points.
-      if (open === null || high === null || low === null || close === null) continue;
-      minutes.set(candle.timestamp, {
-        ...candle,
+    for (const { timestamp, open, high, low, close, volume, is_closed } of series.candles) {
+      // USD candles always have prices (null is only a missing exchange rate of another currency).
+      if (timestamp >= minute.openTime || open === null || high === null) continue;
+      if (low === null || close === null) continue;
+      minutes.set(timestamp, {
+        openTime: timestamp,
         open,
         high,
         low,
         close,
-        openTime: candle.timestamp,
-        isClosed: candle.is_closed,
+        volume,
+        isClosed: is_closed,
       });
     }
     return minutes;

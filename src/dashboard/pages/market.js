@@ -80,7 +80,7 @@ function renderRow(asset) {
     changeCell(asset.price_change_percentage_1h),
     changeCell(asset.price_change_percentage_24h),
     changeCell(asset.price_change_percentage_7d),
-    el('td', { className: 'num' }, formatCompact(asset.market_cap, state.currency)),
+    el('td', { className: 'num cap' }, formatCompact(asset.market_cap, state.currency)),
     el('td', { className: 'num wide volume' }, formatCompact(asset.total_volume, state.currency)),
     spark,
   );

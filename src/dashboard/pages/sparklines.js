@@ -1,9 +1,11 @@
 // 7-day sparklines as inline SVG: a polyline per run of buckets, broken where a bucket
 // has no data, coloured by the week's direction.
-import { api, svg } from './common.js';
+import { api, el, svg } from './common.js';
 
 const WIDTH = 120;
 const HEIGHT = 32;
+/** Fewer hourly closes than this say little about a week: a dash instead. */
+const MIN_POINTS = 6;
 
 export async function loadSparklines(symbols) {
   if (symbols.length === 0) return {};
@@ -13,11 +15,12 @@ export async function loadSparklines(symbols) {
 
 export function sparkline(points) {
   const values = (points ?? []).filter((p) => p !== null);
-  if (values.length < 2) {
-    const none = svg('svg', { class: 'sparkline empty', viewBox: `0 0 ${WIDTH} ${HEIGHT}` });
-    none.append(svg('title'));
-    none.firstChild.textContent = 'No candles in the last 7 days';
-    return none;
+  if (values.length < MIN_POINTS) {
+    return el(
+      'span',
+      { className: 'flat', title: `${values.length} hourly candles in the last 7 days` },
+      '—',
+    );
   }
   const low = Math.min(...values);
   const high = Math.max(...values);

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { filter, firstValueFrom } from 'rxjs';
+import { CurrenciesService } from '../src/currencies/currencies.service';
+import { FxRatesRepository } from '../src/currencies/fx-rates.repository';
 import { PriceBus } from '../src/price-history/price-bus';
 import { describeInChromium, launchChromium, watchPage } from './support/browser';
 import { clientsFor } from './support/clients';
@@ -59,6 +61,14 @@ describeInChromium('Dashboard market page in headless Chromium (e2e)', () => {
       provider: 'csv',
     });
     expect(sync.status).toBe(200);
+    // A euro rate for today (the bundled FX history ends in 2025), for the currency picker.
+    const rates = sut.app.get(FxRatesRepository);
+    await rates.upsertCurrencies([
+      { code: 'eur', name: 'Euro', kind: 'fiat', source: 'coingecko' },
+    ]);
+    const today = new Date().toISOString().slice(0, 10);
+    await rates.upsertRates([{ currency: 'eur', day: today, rate: '0.9', source: 'coingecko' }]);
+    await sut.app.get(CurrenciesService).ratesChanged();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     watch = watchPage(page, sut.baseUrl);
@@ -157,6 +167,39 @@ describeInChromium('Dashboard market page in headless Chromium (e2e)', () => {
     await page.click('#prev');
     await waitFor(async () => (await rowSymbols()).length === 10, 'page 2', 10_000, 50);
     expect(await rowSymbols()).toEqual(await pageOf(2));
+  });
+
+  it('shows the table in the currency chosen, as the listing converts it', async () => {
+    await page.goto(`${sut.baseUrl}/dashboard?per_page=10`);
+    await waitFor(async () => (await rowSymbols()).includes('BNB'), 'page 1', 10_000, 50);
+    expect(await page.locator('#currency').isVisible()).toBe(true);
+
+    await page.selectOption('#currency', 'eur');
+    await waitFor(
+      async () => (await priceOf('BNB')).startsWith('€'),
+      'prices in euros',
+      10_000,
+      50,
+    );
+    const listing = await clientsFor(sut.baseUrl).market.list({
+      sort_by: 'market_cap',
+      page: 1,
+      per_page: 10,
+      vs_currency: 'eur',
+    });
+    const bnb = listing.body.items.find((asset) => asset.symbol === 'BNB');
+    expect(bnb?.current_price).toBeGreaterThan(0);
+    const shown = Number((await priceOf('BNB')).replace(/[€,]/g, ''));
+    expect(shown).toBeCloseTo(bnb!.current_price!, 2);
+    expect(new URL(page.url()).searchParams.get('vs_currency')).toBe('eur');
+
+    await page.selectOption('#currency', 'usd');
+    await waitFor(
+      async () => (await priceOf('BNB')).startsWith('$'),
+      'prices in dollars',
+      10_000,
+      50,
+    );
   });
 
   it('shows the connection state through a restart of the service and is live again after it', async () => {

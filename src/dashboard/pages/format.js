@@ -3,11 +3,17 @@
 
 const currencyFormats = new Map();
 
+/** ISO-style codes (USD, EUR, BTC) format as currencies; units such as SATS as "1,234 SATS". */
 function currencyFormat(currency, options) {
   const key = `${currency}:${JSON.stringify(options)}`;
   let format = currencyFormats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat('en-US', { style: 'currency', currency, ...options });
+    if (/^[A-Z]{3}$/.test(currency)) {
+      format = new Intl.NumberFormat('en-US', { style: 'currency', currency, ...options });
+    } else {
+      const number = new Intl.NumberFormat('en-US', options);
+      format = { format: (value) => `${number.format(value)} ${currency}` };
+    }
     currencyFormats.set(key, format);
   }
   return format;

@@ -16,7 +16,9 @@ const state = {
   perPage: PAGE_SIZES.includes(Number(params.get('per_page')))
     ? Number(params.get('per_page'))
     : 25,
-  currency: 'usd',
+  currency: /^[a-z]{3,5}$/.test(params.get('vs_currency') ?? '')
+    ? params.get('vs_currency')
+    : 'usd',
   pages: 1,
 };
 /** The rows on screen, by symbol. */
@@ -136,6 +138,7 @@ function remember() {
   if (state.order !== 'desc') query.set('order', state.order);
   if (state.search) query.set('q', state.search);
   if (state.perPage !== 25) query.set('per_page', String(state.perPage));
+  if (state.currency !== 'usd') query.set('vs_currency', state.currency);
   history.replaceState(null, '', `${location.pathname}${query.size ? `?${query}` : ''}`);
 }
 
@@ -152,6 +155,7 @@ async function load() {
         sort_by: state.sortBy,
         order: state.order,
         search: state.search,
+        vs_currency: state.currency,
       },
     });
     if (mine !== loadCount) return;
@@ -223,7 +227,29 @@ $('per-page').addEventListener('change', () => {
   state.page = 1;
   void load();
 });
+/** The currency picker, filled from the currencies the service can quote in (USD first). */
+async function loadCurrencies() {
+  const picker = $('currency');
+  let supported = ['usd'];
+  try {
+    supported = await api('/api/v3/simple/supported_vs_currencies');
+  } catch {
+    // The table still works in USD; the picker stays hidden.
+  }
+  if (!supported.includes(state.currency)) state.currency = 'usd';
+  const ordered = ['usd', ...supported.filter((code) => code !== 'usd').sort()];
+  picker.replaceChildren(
+    ...ordered.map((code) =>
+      el('option', { value: code, selected: code === state.currency }, code.toUpperCase()),
+    ),
+  );
+  picker.hidden = ordered.length < 2;
+}
+$('currency').addEventListener('change', () => {
+  state.currency = $('currency').value;
+  void load();
+});
 $('legend').textContent = `Prices older than ${formatAge(STALE_MS)} are marked stale.`;
 setInterval(() => rows.forEach(showFreshness), 5000);
 markNavigation('market');
-void load();
+void loadCurrencies().then(load);

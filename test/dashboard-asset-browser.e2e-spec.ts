@@ -153,18 +153,27 @@ describeInChromium('Dashboard asset page in headless Chromium (e2e)', () => {
       return params.get('timeframe') === '1d' && params.has('end');
     });
     const box = (await page.locator('#chart').boundingBox())!;
-    for (let i = 0; i < 3; i++) {
-      await page.mouse.move(box.x + 100, box.y + box.height / 3);
-      await page.mouse.down();
-      await page.mouse.move(box.x + box.width - 120, box.y + box.height / 3, { steps: 8 });
-      await page.mouse.up();
-    }
+    const dragBack = async () => {
+      for (let i = 0; i < 3; i++) {
+        await page.mouse.move(box.x + 100, box.y + box.height / 3);
+        await page.mouse.down();
+        await page.mouse.move(box.x + box.width - 120, box.y + box.height / 3, { steps: 8 });
+        await page.mouse.up();
+      }
+    };
+    await dragBack();
     await older;
+    // A page that arrived while the chart was being replaced is dropped (its generation is
+    // gone); scrolling back again asks for it again, as a user's next drag would.
     await waitFor(
-      async () => Number(await chart('candles')) > candles,
+      async () => {
+        if (Number(await chart('candles')) > candles) return true;
+        await dragBack();
+        return false;
+      },
       'older candles',
-      10_000,
-      50,
+      20_000,
+      250,
     );
   });
 

@@ -1,20 +1,18 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { filter, firstValueFrom } from 'rxjs';
 import { PriceBus } from '../src/price-history/price-bus';
+import { hasChromium, launchChromium, watchPage } from './support/browser';
+import { ApiClient } from './support/clients';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
-  console.log(
-    `notice: ${CHROMIUM} not found, the /ws/test browser test is skipped (apt-get install chromium)`,
-  );
+  console.log('notice: /usr/bin/chromium not found, the /ws/test browser test is skipped');
 }
 
 describe('Live test page /ws/test (e2e)', () => {
   let sut: TestApp;
+  const api = new ApiClient(() => sut.baseUrl);
 
   beforeAll(async () => {
     sut = await startTestApp({
@@ -36,8 +34,8 @@ describe('Live test page /ws/test (e2e)', () => {
   });
 
   it('is served with the pages CSP, its script and style from the service and the Socket.IO client from the package', async () => {
-    const page = await fetch(`${sut.baseUrl}/ws/test`);
-    const html = await page.text();
+    const page = await api.get<string>('/ws/test');
+    const html = page.text;
 
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.headers.get('content-security-policy')).toContain(`default-src 'self'`);
@@ -48,7 +46,7 @@ describe('Live test page /ws/test (e2e)', () => {
       '/ws/test/test-page.css',
       '/socket.io/socket.io.min.js',
     ]) {
-      expect((await fetch(`${sut.baseUrl}${asset}`)).status).toBe(200);
+      expect((await api.get(asset)).status).toBe(200);
     }
   });
 
@@ -56,19 +54,7 @@ describe('Live test page /ws/test (e2e)', () => {
     let browser: Browser;
 
     beforeAll(async () => {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
     });
 
     afterAll(async () => {
@@ -77,16 +63,7 @@ describe('Live test page /ws/test (e2e)', () => {
 
     it('shows live prices that change on screen, a sparkline and candles, with no errors', async () => {
       const page = await browser.newPage();
-      const problems: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(message.text());
-      });
-      page.on('pageerror', (error) => problems.push(error.message));
-      page.on('request', (request) => {
-        const url = new URL(request.url());
-        if (url.host !== new URL(sut.baseUrl).host)
-          problems.push(`request outside the service: ${url.href}`);
-      });
+      const { problems } = watchPage(page, sut.baseUrl);
 
       await page.goto(`${sut.baseUrl}/ws/test`);
       await page.locator('#status.online').waitFor({ timeout: 15_000 });

@@ -217,6 +217,23 @@ describe('Real-time prices in any quote currency (e2e)', () => {
     });
   });
 
+  describe('/ws/prices/{symbol}', () => {
+    it('streams one symbol in ?vs_currency=, and refuses an unsupported one with a policy close', async () => {
+      const wsUrl = sut.baseUrl.replace(/^http/, 'ws');
+      const stream = track(await connectWebSocket(`${wsUrl}/ws/prices/sol?vs_currency=eur`));
+      const refused = track(await connectWebSocket(`${wsUrl}/ws/prices/SOL?vs_currency=xyz`));
+      const closed = new Promise<number>((resolve) => refused.ws.once('close', resolve));
+
+      expect(await stream.next('connection')).toMatchObject({ symbol: 'SOL', vs_currency: 'eur' });
+      const snapshot = await stream.next('price_update', isPrice('SOL'));
+      expect(snapshot).toMatchObject({ vs_currency: 'eur' });
+      const rest = await market.price('SOL', { query: { vs_currency: 'eur' } });
+      expect(snapshot.price).toBeCloseTo(rest.body.price!, 8);
+      expect(await refused.next('error')).toMatchObject({ code: 'validation_failed' });
+      expect(await closed).toBe(1008);
+    });
+  });
+
   (serverDatabaseUrl && serverRedisUrl ? describe : describe.skip)(
     'two instances on one Redis (server mode)',
     () => {

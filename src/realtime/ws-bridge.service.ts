@@ -40,7 +40,8 @@ const ALL = 'ALL';
 const MAX_MESSAGE_BYTES = 16 * 1024;
 const CLOSE_GRACE_MS = 1_000;
 
-type Route = { kind: 'protocol' } | { kind: 'stream'; symbol: string };
+type Route =
+  { kind: 'protocol' } | { kind: 'stream'; symbol: string; vsCurrency: string | undefined };
 
 interface BridgeClient {
   id: string;
@@ -61,10 +62,17 @@ const textOf = (data: RawData): string =>
   ).toString('utf8');
 
 function routeOf(url: string | undefined): Route | null {
-  const path = new URL(url ?? '/', 'http://localhost').pathname;
+  const parsed = new URL(url ?? '/', 'http://localhost');
+  const path = parsed.pathname;
   if (path === WS_PATH || path === `${WS_PATH}/`) return { kind: 'protocol' };
   const stream = STREAM_PATH.exec(path);
-  return stream ? { kind: 'stream', symbol: decodeURIComponent(stream[1]) } : null;
+  return stream
+    ? {
+        kind: 'stream',
+        symbol: decodeURIComponent(stream[1]),
+        vsCurrency: parsed.searchParams.get('vs_currency') ?? undefined,
+      }
+    : null;
 }
 
 /**
@@ -218,7 +226,7 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
       this.send(client, 'connected', this.greeting(client.id, 'Connected to the price stream'));
       ws.on('message', (data, isBinary) => void this.onMessage(client, data, isBinary));
     } else {
-      void this.startStream(client, route.symbol);
+      void this.startStream(client, route.symbol, route.vsCurrency);
     }
   }
 
@@ -232,24 +240,38 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
     };
   }
 
-  private async startStream(client: BridgeClient, requested: string): Promise<void> {
+  private async startStream(
+    client: BridgeClient,
+    requested: string,
+    vsCurrency: string | undefined,
+  ): Promise<void> {
     const symbol = requested.toUpperCase();
     try {
+      let currency = USD_CODE;
       if (symbol === ALL) {
+        if (vsCurrency !== undefined && vsCurrency.toLowerCase() !== USD_CODE) {
+          throw new AppException(
+            ErrorCode.ValidationFailed,
+            'vs_currency is not offered on /ws/prices/ALL: stream symbols one by one',
+          );
+        }
         client.all = true;
       } else {
         if (!SYMBOL_PATTERN.test(symbol)) {
           throw new AppException(ErrorCode.ValidationFailed, `Invalid symbol: ${requested}`);
         }
+        currency = await this.quotes.prepare(vsCurrency);
         await this.subscriptions.subscribe(client.id, { symbol });
+        this.subscriptions.setCurrency(client.id, [symbol], currency);
         this.index(client, [symbol]);
       }
       this.sendRaw(client, {
         type: 'connection',
         ...this.greeting(client.id, `Streaming ${symbol === ALL ? 'all prices' : symbol}`),
         symbol,
+        ...(currency === USD_CODE ? {} : { vs_currency: currency }),
       });
-      if (!client.all) await this.sendSnapshots(client, [symbol]);
+      if (!client.all) await this.sendSnapshots(client, [symbol], currency);
     } catch (error) {
       this.send(client, 'error', toErrorPayload(error));
       client.ws.close(1008, 'subscription refused');

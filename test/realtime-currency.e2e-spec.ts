@@ -174,6 +174,26 @@ describe('Real-time prices in any quote currency (e2e)', () => {
       const after = client.received.slice(from).map((r) => r.data);
       expect(after.filter((data) => data.vs_currency !== undefined)).toEqual([]);
     });
+
+    it('keeps a recovered EUR subscription in EUR (missed updates are replayed in USD only)', async () => {
+      const client = await socket();
+      await client.emitWithAck('subscribe', { symbol: 'BTC', vs_currency: 'eur' });
+      await client.next('price_update', isPrice('BTC', 45_000));
+
+      const disconnected = new Promise((resolve) => client.socket.once('disconnect', resolve));
+      client.socket.io.engine.close(); // the transport drops; the client reconnects by itself
+      await disconnected;
+      await waitFor(() => client.socket.connected, 'the reconnection');
+      const from = client.received.length;
+      await ingestTrades(sut.app, [{ symbol: 'BTC', price: 51_000 }]);
+
+      expect(client.socket.recovered).toBe(true);
+      expect(await client.next('price_update', isPrice('BTC', 45_900), from)).toMatchObject({
+        vs_currency: 'eur',
+      });
+      expect(await client.emitWithAck('get_subscriptions')).toEqual({ subscriptions: ['BTC'] });
+      expect(client.of('price_update').filter(isPrice('BTC', 51_000))).toEqual([]);
+    });
   });
 
   describe('plain WebSocket /ws', () => {

@@ -17,6 +17,8 @@ import { WsBridgeService } from './ws-bridge.service';
 
 /** Instance-to-instance event carrying updates to the other instances' /ws clients. */
 const BRIDGE_RELAY = 'realtime:bridge';
+/** What the USD-only path hands the bridge: no conversion, nothing allocated. */
+const NO_CONVERSIONS: ReadonlyMap<string, MarketUpdate> = new Map();
 /** How often Socket.IO connections are checked for unsent bytes past the bound. */
 const SWEEP_MS = 500;
 
@@ -93,6 +95,10 @@ export class RealtimeFanoutService implements OnModuleDestroy {
   private deliverHere(update: MarketUpdate): void {
     const server = this.server;
     const currencies = this.subscriptions.wantedCurrencies(update.payload.symbol);
+    if (currencies.length === 0) {
+      this.bridge.deliver(update, NO_CONVERSIONS);
+      return;
+    }
     const converted = new Map<string, MarketUpdate>();
     for (const currency of currencies) {
       const quoted = this.quotes.convert(update, currency);

@@ -11,6 +11,8 @@ import {
 import { KnownSymbolsService } from './known-symbols.service';
 import { USD_CODE, type SubscriptionChangePayload } from './realtime.events';
 
+const NO_CURRENCIES: readonly string[] = [];
+
 /** What a subscribe changed: the answer, and per named symbol its candle timeframes before and after. */
 export interface SubscribeResult extends SubscriptionChangePayload {
   candles: { symbol: string; before: Timeframe[]; after: Timeframe[] }[];
@@ -102,9 +104,9 @@ export class SubscriptionsService {
   }
 
   /** The quote currencies other than usd at least one client of this instance reads a symbol in. */
-  wantedCurrencies(symbol: string): string[] {
+  wantedCurrencies(symbol: string): readonly string[] {
     const counts = this.wantedCurrency.get(symbol);
-    return counts ? [...counts.keys()] : [];
+    return counts ? [...counts.keys()] : NO_CURRENCIES;
   }
 
   unsubscribe(clientId: string, request: SubscriptionRequestDto): SubscriptionChangePayload {

@@ -3,8 +3,14 @@ import { loadAppConfig } from '../config/app-config';
 import type { PriceStreamService } from './price-stream.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { RealtimeFanoutService, type RealtimeServer } from './realtime-fanout.service';
+import { RateTable } from '../currencies/conversion';
+import { convertUpdate } from './realtime-currency';
+import type { RealtimeQuotesService } from './realtime-quotes.service';
 import type { MarketUpdate } from './realtime.events';
+import type { SubscriptionsService } from './subscriptions.service';
 import type { WsBridgeService } from './ws-bridge.service';
+
+const EUR = new RateTable([{ day: 0, rate: 0.5 }], 7);
 
 const anUpdate = (symbol = 'BTC'): MarketUpdate => ({
   event: 'price_update',
@@ -39,7 +45,17 @@ function aSocket(transport: 'websocket' | 'polling', queued: number, buffered = 
 describe(RealtimeFanoutService.name, () => {
   const updates = new Subject<MarketUpdate>();
   const bridge = { deliver: jest.fn() };
-  let broadcasts: { room: string; event: string }[];
+  let broadcasts: { room: string; event: string; local?: true; payload?: unknown }[];
+  let wanted: string[];
+  let conversions: number;
+  const subscriptions = { wantedCurrencies: () => wanted };
+  const quotes = {
+    convert: (update: MarketUpdate, currency: string) => {
+      conversions += 1;
+      return currency === 'eur' ? convertUpdate(update, currency, EUR, 0) : null;
+    },
+  };
+  let relayHandler: ((update: MarketUpdate) => void) | undefined;
   let metrics: MetricsService;
   let sockets: Map<string, ReturnType<typeof aSocket>>;
   let relayed: unknown[];
@@ -50,8 +66,14 @@ describe(RealtimeFanoutService.name, () => {
       to: (room: string) => ({
         emit: (event: string) => broadcasts.push({ room, event }),
       }),
+      local: {
+        to: (room: string) => ({
+          emit: (event: string, payload: unknown) =>
+            broadcasts.push({ room, event, local: true, payload }),
+        }),
+      },
       serverSideEmit: (...args: unknown[]) => relayed.push(args),
-      on: jest.fn(),
+      on: (_event: string, handler: (update: MarketUpdate) => void) => (relayHandler = handler),
       of: () => ({ sockets }),
     }) as unknown as RealtimeServer;
 
@@ -61,6 +83,8 @@ describe(RealtimeFanoutService.name, () => {
       { updates$: updates } as unknown as PriceStreamService,
       bridge as unknown as WsBridgeService,
       metrics,
+      subscriptions as unknown as SubscriptionsService,
+      quotes as unknown as RealtimeQuotesService,
     );
     sut.attach(fakeServer());
   };
@@ -68,6 +92,9 @@ describe(RealtimeFanoutService.name, () => {
   beforeEach(() => {
     jest.useFakeTimers();
     broadcasts = [];
+    wanted = [];
+    conversions = 0;
+    relayHandler = undefined;
     relayed = [];
     sockets = new Map();
     metrics = new MetricsService();
@@ -85,8 +112,37 @@ describe(RealtimeFanoutService.name, () => {
     updates.next(anUpdate('ETH'));
 
     expect(broadcasts).toEqual([{ room: 'symbol:ETH', event: 'price_update' }]);
-    expect(bridge.deliver).toHaveBeenCalledWith(anUpdate('ETH'));
+    expect(bridge.deliver).toHaveBeenCalledWith(anUpdate('ETH'), new Map());
     expect(relayed).toEqual([]);
+    expect(conversions).toBe(0);
+  });
+
+  it('converts an update once per currency read here, to that currency’s room on this instance', () => {
+    wanted = ['eur', 'gbp'];
+    start();
+
+    updates.next(anUpdate('ETH'));
+
+    const eur = convertUpdate(anUpdate('ETH'), 'eur', EUR, 0);
+    expect(broadcasts).toEqual([
+      { room: 'symbol:ETH', event: 'price_update' },
+      { room: 'prices:ETH:eur', event: 'price_update', local: true, payload: eur.payload },
+    ]);
+    expect(eur.payload).toMatchObject({ price: 0.5, vs_currency: 'eur' });
+    // gbp has no rates held here (nobody subscribed through this instance): not sent.
+    expect(conversions).toBe(2);
+    expect(bridge.deliver).toHaveBeenCalledWith(anUpdate('ETH'), new Map([['eur', eur]]));
+  });
+
+  it('converts relayed updates of other instances for its own clients, without rebroadcasting', () => {
+    wanted = ['eur'];
+    start({ REDIS_URL: 'redis://127.0.0.1:6379' });
+
+    relayHandler?.(anUpdate('BTC'));
+
+    expect(broadcasts).toEqual([expect.objectContaining({ room: 'prices:BTC:eur', local: true })]);
+    expect(relayed).toEqual([]);
+    expect(bridge.deliver).toHaveBeenCalledTimes(1);
   });
 
   it('relays updates to the other instances’ bridges when Redis connects them', () => {

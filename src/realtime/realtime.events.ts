@@ -15,7 +15,8 @@ export interface ConnectedPayload {
 
 export interface PriceUpdatePayload {
   symbol: string;
-  price: number;
+  /** Null only in a quote currency without a rate for the day. */
+  price: number | null;
   change_24h: number | null;
   volume_24h: number | null;
   /** When the price was observed (ISO 8601). */
@@ -23,6 +24,8 @@ export interface PriceUpdatePayload {
   source: string;
   /** Increases by one per price update of this symbol; a jump means updates were skipped. */
   seq: number;
+  /** The quote currency of the amounts, when the subscription named one other than usd. */
+  vs_currency?: string;
 }
 
 export interface CandleUpdatePayload {
@@ -31,14 +34,18 @@ export interface CandleUpdatePayload {
   timeframe: Timeframe;
   /** ISO 8601. */
   open_time: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
+  /** Prices are null only in a quote currency without a rate for the day. */
+  open: number | null;
+  high: number | null;
+  low: number | null;
+  close: number | null;
+  /** In units of the asset, whatever the quote currency. */
   volume: number;
   is_closed: boolean;
   /** Per symbol, counted apart from price updates. */
   seq: number;
+  /** The quote currency of the prices, when the subscription named one other than usd. */
+  vs_currency?: string;
 }
 
 export interface SubscriptionChangePayload {
@@ -46,6 +53,8 @@ export interface SubscriptionChangePayload {
   symbols: string[];
   /** Everything the client is subscribed to afterwards. */
   subscriptions: string[];
+  /** The quote currency of those symbols, when the subscribe named one other than usd. */
+  vs_currency?: string;
 }
 
 export interface SubscriptionsPayload {
@@ -93,18 +102,44 @@ export type MarketUpdate =
   | { event: 'price_update'; payload: PriceUpdatePayload }
   | { event: 'candle_update'; payload: CandleUpdatePayload };
 
-/** The Socket.IO room of a symbol's prices. */
-export const symbolRoom = (symbol: string): string => `symbol:${symbol}`;
+export const USD_CODE = 'usd';
 
-/** The Socket.IO room of a symbol's candles of one timeframe. */
-export const candleRoom = (symbol: string, timeframe: Timeframe): string =>
-  `candles:${symbol}:${timeframe}`;
+/**
+ * The Socket.IO room of a symbol's prices: `symbol:BTC` in USD (the stream as it is), and
+ * `prices:BTC:eur` per other quote currency, so an update is converted once per currency.
+ */
+export const symbolRoom = (symbol: string, currency: string = USD_CODE): string =>
+  currency === USD_CODE ? `symbol:${symbol}` : `prices:${symbol}:${currency}`;
 
-const CANDLE_ROOM = /^candles:([A-Z0-9]+):(\w+)$/;
+/** The Socket.IO room of a symbol's candles of one timeframe (and quote currency). */
+export const candleRoom = (
+  symbol: string,
+  timeframe: Timeframe,
+  currency: string = USD_CODE,
+): string =>
+  currency === USD_CODE
+    ? `candles:${symbol}:${timeframe}`
+    : `candles:${symbol}:${timeframe}:${currency}`;
 
-/** The symbol and timeframe of a candle room, or null for any other room. */
-export function parseCandleRoom(room: string): { symbol: string; timeframe: Timeframe } | null {
+const SYMBOL_ROOM = /^(?:symbol:([A-Z0-9]+)|prices:([A-Z0-9]+):([a-z]+))$/;
+const CANDLE_ROOM = /^candles:([A-Z0-9]+):(\w+?)(?::([a-z]+))?$/;
+
+/** The symbol and quote currency of a price room, or null for any other room. */
+export function parseSymbolRoom(room: string): { symbol: string; currency: string } | null {
+  const match = SYMBOL_ROOM.exec(room);
+  if (!match) return null;
+  return match[1]
+    ? { symbol: match[1], currency: USD_CODE }
+    : { symbol: match[2], currency: match[3] };
+}
+
+/** The symbol, timeframe and quote currency of a candle room, or null for any other room. */
+export function parseCandleRoom(
+  room: string,
+): { symbol: string; timeframe: Timeframe; currency: string } | null {
   const match = CANDLE_ROOM.exec(room);
   const timeframe = TIMEFRAMES.find((t) => t === match?.[2]);
-  return match && timeframe ? { symbol: match[1], timeframe } : null;
+  return match && timeframe
+    ? { symbol: match[1], timeframe, currency: match[3] ?? USD_CODE }
+    : null;
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
 import { CryptocurrenciesModule } from '../cryptocurrencies/cryptocurrencies.module';
+import { CurrenciesModule } from '../currencies/currencies.module';
 import { PriceHistoryModule } from '../price-history/price-history.module';
 import { KnownSymbolsService } from './known-symbols.service';
 import { LiveCandlesService } from './live-candles.service';
@@ -9,6 +10,7 @@ import { PriceStreamService } from './price-stream.service';
 import { PricesGateway } from './prices.gateway';
 import { RealtimeAuthService } from './realtime-auth.service';
 import { RealtimeFanoutService } from './realtime-fanout.service';
+import { RealtimeQuotesService } from './realtime-quotes.service';
 import { RecoverySessionsService } from './recovery-sessions.service';
 import { SequenceStore } from './sequence.store';
 import { SubscriptionsService } from './subscriptions.service';
@@ -24,6 +26,7 @@ import { WS_THROTTLER } from './ws-throttler.guard';
 @Module({
   imports: [
     CryptocurrenciesModule,
+    CurrenciesModule,
     PriceHistoryModule,
     // Message counters live with the connection, on its instance: in-memory storage.
     ThrottlerModule.forRootAsync({
@@ -46,6 +49,7 @@ import { WS_THROTTLER } from './ws-throttler.guard';
     SequenceStore,
     RealtimeAuthService,
     RecoverySessionsService,
+    RealtimeQuotesService,
   ],
 })
 export class RealtimeModule {}

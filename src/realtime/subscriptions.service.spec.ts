@@ -86,4 +86,25 @@ describe(SubscriptionsService.name, () => {
     sut.forget('a');
     expect(sut.subscriptionsOf('a')).toEqual([]);
   });
+
+  it('counts the quote currencies read per symbol, so only those are converted', async () => {
+    await sut.subscribe('a', { symbols: ['BTC', 'ETH'] });
+    await sut.subscribe('b', { symbol: 'BTC' });
+
+    expect(sut.setCurrency('a', ['BTC', 'ETH', 'SOL'], 'eur')).toEqual([
+      { symbol: 'BTC', before: 'usd' },
+      { symbol: 'ETH', before: 'usd' },
+    ]);
+    sut.setCurrency('b', ['BTC'], 'eur');
+    expect(sut.wantedCurrencies('BTC')).toEqual(['eur']);
+    expect(sut.currencyOf('a', 'BTC')).toBe('eur');
+    expect(sut.currencyOf('a', 'SOL')).toBe('usd');
+
+    expect(sut.setCurrency('a', ['BTC'], 'usd')).toEqual([{ symbol: 'BTC', before: 'eur' }]);
+    sut.unsubscribe('a', { symbol: 'ETH' });
+    expect(sut.wantedCurrencies('ETH')).toEqual([]);
+    expect(sut.wantedCurrencies('BTC')).toEqual(['eur']);
+    sut.forget('b');
+    expect(sut.wantedCurrencies('BTC')).toEqual([]);
+  });
 });

@@ -9,7 +9,9 @@ import {
   type SubscriptionRequestDto,
 } from './dto/subscription-request.dto';
 import { KnownSymbolsService } from './known-symbols.service';
-import type { SubscriptionChangePayload } from './realtime.events';
+import { USD_CODE, type SubscriptionChangePayload } from './realtime.events';
+
+const NO_CURRENCIES: readonly string[] = [];
 
 /** What a subscribe changed: the answer, and per named symbol its candle timeframes before and after. */
 export interface SubscribeResult extends SubscriptionChangePayload {
@@ -27,6 +29,10 @@ export interface SubscribeResult extends SubscriptionChangePayload {
 export class SubscriptionsService {
   private readonly byClient = new Map<string, Map<string, Set<Timeframe>>>();
   private readonly wanted = new Map<string, Map<Timeframe, number>>();
+  /** By client, the symbols it reads in a quote currency other than usd. */
+  private readonly currencyByClient = new Map<string, Map<string, string>>();
+  /** By symbol, how many clients of this instance read it in each currency other than usd. */
+  private readonly wantedCurrency = new Map<string, Map<string, number>>();
   private readonly maxSymbols: number;
 
   constructor(
@@ -66,12 +72,50 @@ export class SubscriptionsService {
     return { symbols: added, subscriptions: [...current.keys()], candles };
   }
 
+  /**
+   * Sets the quote currency a client reads these (subscribed) symbols in; answers, per
+   * symbol, the one it read them in before (usd for a new subscription).
+   */
+  setCurrency(
+    clientId: string,
+    symbols: readonly string[],
+    currency: string,
+  ): { symbol: string; before: string }[] {
+    const subscribed = this.byClient.get(clientId);
+    const currencies = this.currencyByClient.get(clientId) ?? new Map<string, string>();
+    const changes = symbols
+      .filter((symbol) => subscribed?.has(symbol))
+      .map((symbol) => {
+        const before = currencies.get(symbol) ?? USD_CODE;
+        this.countCurrency(symbol, before, -1);
+        this.countCurrency(symbol, currency, +1);
+        if (currency === USD_CODE) currencies.delete(symbol);
+        else currencies.set(symbol, currency);
+        return { symbol, before };
+      });
+    if (currencies.size > 0) this.currencyByClient.set(clientId, currencies);
+    else this.currencyByClient.delete(clientId);
+    return changes;
+  }
+
+  /** The quote currency a client reads a symbol in (usd unless it named another). */
+  currencyOf(clientId: string, symbol: string): string {
+    return this.currencyByClient.get(clientId)?.get(symbol) ?? USD_CODE;
+  }
+
+  /** The quote currencies other than usd at least one client of this instance reads a symbol in. */
+  wantedCurrencies(symbol: string): readonly string[] {
+    const counts = this.wantedCurrency.get(symbol);
+    return counts ? [...counts.keys()] : NO_CURRENCIES;
+  }
+
   unsubscribe(clientId: string, request: SubscriptionRequestDto): SubscriptionChangePayload {
     const current = this.byClient.get(clientId) ?? new Map<string, Set<Timeframe>>();
     const removed = requestedSymbols(request).filter((symbol) => {
       const timeframes = current.get(symbol);
       if (!timeframes) return false;
       this.count(symbol, [...timeframes], -1);
+      this.setCurrency(clientId, [symbol], USD_CODE);
       return current.delete(symbol);
     });
     if (current.size === 0) this.byClient.delete(clientId);
@@ -105,10 +149,24 @@ export class SubscriptionsService {
   }
 
   forget(clientId: string): void {
+    for (const [symbol, currency] of this.currencyByClient.get(clientId) ?? []) {
+      this.countCurrency(symbol, currency, -1);
+    }
+    this.currencyByClient.delete(clientId);
     for (const [symbol, timeframes] of this.byClient.get(clientId) ?? []) {
       this.count(symbol, [...timeframes], -1);
     }
     this.byClient.delete(clientId);
+  }
+
+  private countCurrency(symbol: string, currency: string, delta: 1 | -1): void {
+    if (currency === USD_CODE) return;
+    const counts = this.wantedCurrency.get(symbol) ?? new Map<string, number>();
+    const next = (counts.get(currency) ?? 0) + delta;
+    if (next > 0) counts.set(currency, next);
+    else counts.delete(currency);
+    if (counts.size > 0) this.wantedCurrency.set(symbol, counts);
+    else this.wantedCurrency.delete(symbol);
   }
 
   private count(symbol: string, timeframes: readonly Timeframe[], delta: 1 | -1): void {

@@ -19,13 +19,15 @@ import { MetricsService } from '../metrics/metrics.service';
 import { SubscriptionRequestDto, requestedSymbols } from './dto/subscription-request.dto';
 import { PriceStreamService } from './price-stream.service';
 import { RealtimeAuthService } from './realtime-auth.service';
-import type {
-  CandleUpdatePayload,
-  ConnectedPayload,
-  MarketUpdate,
-  PriceUpdatePayload,
-  ServerEvent,
-  ServerPayload,
+import { RealtimeQuotesService } from './realtime-quotes.service';
+import {
+  USD_CODE,
+  type CandleUpdatePayload,
+  type ConnectedPayload,
+  type MarketUpdate,
+  type PriceUpdatePayload,
+  type ServerEvent,
+  type ServerPayload,
 } from './realtime.events';
 import { SubscriptionsService } from './subscriptions.service';
 import { toErrorPayload } from './ws-errors';
@@ -38,7 +40,8 @@ const ALL = 'ALL';
 const MAX_MESSAGE_BYTES = 16 * 1024;
 const CLOSE_GRACE_MS = 1_000;
 
-type Route = { kind: 'protocol' } | { kind: 'stream'; symbol: string };
+type Route =
+  { kind: 'protocol' } | { kind: 'stream'; symbol: string; vsCurrency: string | undefined };
 
 interface BridgeClient {
   id: string;
@@ -59,10 +62,17 @@ const textOf = (data: RawData): string =>
   ).toString('utf8');
 
 function routeOf(url: string | undefined): Route | null {
-  const path = new URL(url ?? '/', 'http://localhost').pathname;
+  const parsed = new URL(url ?? '/', 'http://localhost');
+  const path = parsed.pathname;
   if (path === WS_PATH || path === `${WS_PATH}/`) return { kind: 'protocol' };
   const stream = STREAM_PATH.exec(path);
-  return stream ? { kind: 'stream', symbol: decodeURIComponent(stream[1]) } : null;
+  return stream
+    ? {
+        kind: 'stream',
+        symbol: decodeURIComponent(stream[1]),
+        vsCurrency: parsed.searchParams.get('vs_currency') ?? undefined,
+      }
+    : null;
 }
 
 /**
@@ -90,6 +100,7 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly auth: RealtimeAuthService,
     @InjectThrottlerStorage() private readonly throttler: ThrottlerStorage,
     private readonly metrics: MetricsService,
+    private readonly quotes: RealtimeQuotesService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -121,15 +132,28 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
     this.wss.close();
   }
 
-  /** Local delivery of an update (the fan-out calls this for every instance's updates). */
-  deliver(update: MarketUpdate): void {
+  /**
+   * Local delivery of an update (the fan-out calls this for every instance's updates), with
+   * its conversions into the quote currencies clients here read the symbol in: each
+   * version is serialised once, whatever the number of recipients.
+   */
+  deliver(update: MarketUpdate, converted: ReadonlyMap<string, MarketUpdate> = new Map()): void {
     const symbol = update.payload.symbol;
     const recipients = new Set(this.bySymbol.get(symbol));
     if (update.event === 'price_update') {
       for (const client of this.clients.values()) if (client.all) recipients.add(client);
     }
     if (recipients.size === 0) return;
-    const message = wsUpdateText(update);
+    const texts = new Map<string, string | null>();
+    const textIn = (currency: string): string | null => {
+      let text = texts.get(currency);
+      if (text === undefined) {
+        const version = currency === USD_CODE ? update : converted.get(currency);
+        text = version ? wsUpdateText(version) : null;
+        texts.set(currency, text);
+      }
+      return text;
+    };
     for (const client of recipients) {
       if (update.event === 'candle_update' && !this.streamsCandles(client, update.payload))
         continue;
@@ -139,7 +163,10 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
         this.closeSlowConsumer(client);
         continue;
       }
-      client.ws.send(message);
+      const message = textIn(
+        client.all ? USD_CODE : this.subscriptions.currencyOf(client.id, symbol),
+      );
+      if (message !== null) client.ws.send(message);
     }
   }
 
@@ -199,7 +226,7 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
       this.send(client, 'connected', this.greeting(client.id, 'Connected to the price stream'));
       ws.on('message', (data, isBinary) => void this.onMessage(client, data, isBinary));
     } else {
-      void this.startStream(client, route.symbol);
+      void this.startStream(client, route.symbol, route.vsCurrency);
     }
   }
 
@@ -213,24 +240,38 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
     };
   }
 
-  private async startStream(client: BridgeClient, requested: string): Promise<void> {
+  private async startStream(
+    client: BridgeClient,
+    requested: string,
+    vsCurrency: string | undefined,
+  ): Promise<void> {
     const symbol = requested.toUpperCase();
     try {
+      let currency = USD_CODE;
       if (symbol === ALL) {
+        if (vsCurrency !== undefined && vsCurrency.toLowerCase() !== USD_CODE) {
+          throw new AppException(
+            ErrorCode.ValidationFailed,
+            'vs_currency is not offered on /ws/prices/ALL: stream symbols one by one',
+          );
+        }
         client.all = true;
       } else {
         if (!SYMBOL_PATTERN.test(symbol)) {
           throw new AppException(ErrorCode.ValidationFailed, `Invalid symbol: ${requested}`);
         }
+        currency = await this.quotes.prepare(vsCurrency);
         await this.subscriptions.subscribe(client.id, { symbol });
+        this.subscriptions.setCurrency(client.id, [symbol], currency);
         this.index(client, [symbol]);
       }
       this.sendRaw(client, {
         type: 'connection',
         ...this.greeting(client.id, `Streaming ${symbol === ALL ? 'all prices' : symbol}`),
         symbol,
+        ...(currency === USD_CODE ? {} : { vs_currency: currency }),
       });
-      if (!client.all) await this.sendSnapshots(client, [symbol]);
+      if (!client.all) await this.sendSnapshots(client, [symbol], currency);
     } catch (error) {
       this.send(client, 'error', toErrorPayload(error));
       client.ws.close(1008, 'subscription refused');
@@ -268,10 +309,21 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
     switch (type) {
       case 'subscribe': {
         const request = await this.parse(body);
-        const { candles: _, ...change } = await this.subscriptions.subscribe(client.id, request);
+        const currency = await this.quotes.prepare(request.vs_currency);
+        const { candles: _, ...subscribed } = await this.subscriptions.subscribe(
+          client.id,
+          request,
+        );
+        const change =
+          currency === USD_CODE ? subscribed : { ...subscribed, vs_currency: currency };
         this.index(client, change.symbols);
-        this.sendRaw(client, wsSubscriptionChange('subscribed', change, requestedSymbols(request)));
-        await this.sendSnapshots(client, change.symbols);
+        const requested = requestedSymbols(request);
+        const switched = this.subscriptions
+          .setCurrency(client.id, requested, currency)
+          .filter(({ before }) => before !== currency)
+          .map(({ symbol }) => symbol);
+        this.sendRaw(client, wsSubscriptionChange('subscribed', change, requested));
+        await this.sendSnapshots(client, [...new Set([...change.symbols, ...switched])], currency);
         return;
       }
       case 'unsubscribe': {
@@ -309,10 +361,19 @@ export class WsBridgeService implements OnApplicationBootstrap, BeforeApplicatio
     })) as SubscriptionRequestDto;
   }
 
-  private async sendSnapshots(client: BridgeClient, symbols: readonly string[]): Promise<void> {
+  private async sendSnapshots(
+    client: BridgeClient,
+    symbols: readonly string[],
+    currency: string = USD_CODE,
+  ): Promise<void> {
     const snapshots = await Promise.all(symbols.map((symbol) => this.stream.snapshot(symbol)));
     for (const snapshot of snapshots.filter((s): s is PriceUpdatePayload => s !== null)) {
-      this.send(client, 'price_update', snapshot);
+      const converted =
+        currency === USD_CODE
+          ? null
+          : this.quotes.convert({ event: 'price_update', payload: snapshot }, currency);
+      if (converted?.event === 'price_update') this.send(client, 'price_update', converted.payload);
+      else if (currency === USD_CODE) this.send(client, 'price_update', snapshot);
     }
   }
 

@@ -12,6 +12,7 @@ import {
 } from 'class-validator';
 import { SYMBOL_PATTERN, SYMBOL_RULE } from '../../common/pipes/parse-symbol.pipe';
 import { TIMEFRAMES, type Timeframe } from '../../price-history/timeframe';
+import { CURRENCY_CODE } from '../../currencies/quote-currencies';
 
 const upper = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.toUpperCase() : value;
@@ -19,7 +20,9 @@ const upper = ({ value }: { value: unknown }): unknown =>
 /**
  * `subscribe` / `unsubscribe`: `{symbol}` or `{symbols: [...]}` (or both). A subscribe may
  * name the candle `timeframes` to stream for those symbols (default `['1m']`); it replaces
- * what an earlier subscribe chose for them. An unsubscribe removes the symbols whole.
+ * what an earlier subscribe chose for them. Likewise `vs_currency` (default usd), the quote
+ * currency of their prices and candles, checked against the supported currencies when the
+ * subscribe is applied. An unsubscribe removes the symbols whole.
  */
 export class SubscriptionRequestDto {
   @ValidateIf((request: SubscriptionRequestDto) => request.symbols === undefined)
@@ -49,6 +52,14 @@ export class SubscriptionRequestDto {
     message: `each of timeframes must be one of: ${TIMEFRAMES.join(', ')}`,
   })
   timeframes?: Timeframe[];
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsString()
+  @Matches(CURRENCY_CODE, { message: 'vs_currency must be a currency code such as usd or eur' })
+  vs_currency?: string;
 }
 
 export const DEFAULT_CANDLE_TIMEFRAMES: readonly Timeframe[] = ['1m'];

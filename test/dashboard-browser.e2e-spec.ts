@@ -61,13 +61,20 @@ describeInChromium('Dashboard market page in headless Chromium (e2e)', () => {
       provider: 'csv',
     });
     expect(sync.status).toBe(200);
-    // A euro rate for today (the bundled FX history ends in 2025), for the currency picker.
+    // Euro rates (the bundled FX history ends in 2025), for the currency picker.
     const rates = sut.app.get(FxRatesRepository);
     await rates.upsertCurrencies([
       { code: 'eur', name: 'Euro', kind: 'fiat', source: 'coingecko' },
     ]);
-    const today = new Date().toISOString().slice(0, 10);
-    await rates.upsertRates([{ currency: 'eur', day: today, rate: '0.9', source: 'coingecko' }]);
+    // Daily for the last 30 days: the CSV's prices are days old and convert at their own day's rate.
+    await rates.upsertRates(
+      Array.from({ length: 30 }, (_, i) => ({
+        currency: 'eur',
+        day: new Date(Date.now() - i * 86_400_000).toISOString().slice(0, 10),
+        rate: '0.9',
+        source: 'coingecko',
+      })),
+    );
     await sut.app.get(CurrenciesService).ratesChanged();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -170,7 +177,7 @@ describeInChromium('Dashboard market page in headless Chromium (e2e)', () => {
   });
 
   it('shows the table in the currency chosen, as the listing converts it', async () => {
-    await page.goto(`${sut.baseUrl}/dashboard?per_page=10`);
+    await page.goto(`${sut.baseUrl}/dashboard?sort_by=symbol&order=asc&per_page=10`);
     await waitFor(async () => (await rowSymbols()).includes('BNB'), 'page 1', 10_000, 50);
     expect(await page.locator('#currency').isVisible()).toBe(true);
 
@@ -182,7 +189,8 @@ describeInChromium('Dashboard market page in headless Chromium (e2e)', () => {
       50,
     );
     const listing = await clientsFor(sut.baseUrl).market.list({
-      sort_by: 'market_cap',
+      sort_by: 'symbol',
+      order: 'asc',
       page: 1,
       per_page: 10,
       vs_currency: 'eur',
@@ -192,6 +200,9 @@ describeInChromium('Dashboard market page in headless Chromium (e2e)', () => {
     const shown = Number((await priceOf('BNB')).replace(/[€,]/g, ''));
     expect(shown).toBeCloseTo(bnb!.current_price!, 2);
     expect(new URL(page.url()).searchParams.get('vs_currency')).toBe('eur');
+    // Live updates keep coming, converted by the server for this subscription.
+    await waitForPriceChange('BTC');
+    expect(await priceOf('BTC')).toMatch(/^€\d{1,3}(,\d{3})*\.\d{2}$/);
 
     await page.selectOption('#currency', 'usd');
     await waitFor(

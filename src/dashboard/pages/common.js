@@ -87,11 +87,12 @@ const STATUS_TEXT = {
 };
 
 /**
- * The Socket.IO connection of a page. `symbols()` says what to be subscribed to; after a
+ * The Socket.IO connection of a page. `symbols()` says what to be subscribed to (in
+ * `currency()`, default usd); after a
  * reconnection that did not recover the session, it is subscribed again. The state
  * (connecting, live, reconnecting, refused) is shown in `#connection`.
  */
-export function connectLive({ symbols, timeframes, onPrice, onCandle, onSubscribed }) {
+export function connectLive({ symbols, timeframes, currency, onPrice, onCandle, onSubscribed }) {
   const status = document.getElementById('connection');
   const show = (state, detail) => {
     status.dataset.state = state;
@@ -109,6 +110,8 @@ export function connectLive({ symbols, timeframes, onPrice, onCandle, onSubscrib
     const request = { symbols: list };
     const frames = timeframes?.();
     if (frames) request.timeframes = frames;
+    const quote = currency?.();
+    if (quote && quote !== 'usd') request.vs_currency = quote;
     const ack = await socket.timeout(10_000).emitWithAck('subscribe', request);
     if (!ack.success) throw new Error(ack.error);
     onSubscribed?.(ack);

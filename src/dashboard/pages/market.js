@@ -26,7 +26,11 @@ let rows = new Map();
 let loadCount = 0;
 const $ = (id) => document.getElementById(id);
 
-const live = connectLive({ symbols: () => [...rows.keys()], onPrice: applyPrice });
+const live = connectLive({
+  symbols: () => [...rows.keys()],
+  currency: () => state.currency,
+  onPrice: applyPrice,
+});
 
 function say(text) {
   $('message').hidden = !text;
@@ -102,7 +106,8 @@ function renderRow(asset) {
 
 function applyPrice(update) {
   const row = rows.get(update.symbol);
-  if (!row || state.currency !== 'usd') return;
+  // Updates come in the currency subscribed; one still in flight from before a switch is dropped.
+  if (!row || (update.vs_currency ?? 'usd') !== state.currency) return;
   const direction = update.price > row.value ? 'up' : update.price < row.value ? 'down' : null;
   row.value = update.price;
   row.updatedAt = Date.parse(update.timestamp);

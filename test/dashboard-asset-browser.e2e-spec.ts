@@ -10,11 +10,13 @@ import { waitFor } from './support/wait-for';
 const ADMIN_KEY = 'test-admin-key-dashboard-asset-0123';
 const DAY = 86_400_000;
 
-/** 500 daily BTC candles up to yesterday, without days 100–109 before that (a gap). */
+/** 1,000 daily BTC candles up to yesterday, without days 100–109 before that (a gap): more than
+ * a year page holds, so scrolling back has older candles to load on PostgreSQL too (PGlite also
+ * has the bundled history). */
 function dailyHistory(now: number): string {
   const today = Math.floor(now / DAY) * DAY;
   const lines = ['Date,Open,High,Low,Close,Volume'];
-  for (let ago = 500; ago >= 1; ago--) {
+  for (let ago = 1_000; ago >= 1; ago--) {
     if (ago >= 100 && ago < 110) continue;
     const open = 60_000 + 20_000 * Math.sin(ago / 40);
     const close = open * (1 + 0.02 * Math.sin(ago));

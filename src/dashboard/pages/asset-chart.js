@@ -154,9 +154,14 @@ export function createPriceChart(container, symbol, { onLoaded } = {}) {
       priceText = new Intl.NumberFormat('en-US', priceOptions(last.close));
       candles.applyOptions({ priceFormat: { type: 'price', ...precisionOf(last.close) } });
     }
+    count();
+    container.dataset.timeframe = state.timeframe;
+  }
+
+  /** Candles and buckets (candles plus empty ones) on the chart, for tests and tools. */
+  function count() {
     container.dataset.candles = String(state.bars.filter((bar) => bar.close !== undefined).length);
     container.dataset.buckets = String(state.bars.length);
-    container.dataset.timeframe = state.timeframe;
   }
 
   async function fetchCandles(timeframe, limit, end) {
@@ -232,7 +237,7 @@ export function createPriceChart(container, symbol, { onLoaded } = {}) {
     else state.bars.push(bar);
     candles.update({ time, open: bar.open, high: bar.high, low: bar.low, close: bar.close });
     volume.update(volumeBar(bar));
-    container.dataset.candles = String(state.bars.filter((b) => b.close !== undefined).length);
+    count();
     container.dataset.live = candle.open_time;
   }
 

@@ -89,28 +89,19 @@ describe('Slow real-time consumers (e2e)', () => {
 
   // The kernel's socket buffers (megabytes) fill before the service's queue: 100–200 rounds of
   // ingestion, 10–20 s on an idle machine, several times that on a busy one.
-  // Known regression on Redis (server mode), skipped there until fixed: between 1465881 and the
-  // currency and dashboard merges (73c59ae fails, cause not yet found; live candles of every
-  // timeframe are the first suspect), 600 rounds no longer close the reader within 240 s.
-  // Still run on the embedded default.
-  const onRedis = Boolean(process.env.REDIS_URL);
-  (onRedis ? it.skip : it)(
-    'closes a /ws client that stops reading once its backlog passes the bound',
-    async () => {
-      const before = await closedCount('ws');
-      const client = new WebSocket(`${sut.baseUrl.replace(/^http/, 'ws')}/ws/prices/ALL`);
-      await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
-      let closed = false;
-      client.once('close', () => (closed = true));
-      // Stop reading: the kernel's buffers fill first, then the service's queue.
-      (client as unknown as { _socket: { pause(): void } })._socket.pause();
+  it('closes a /ws client that stops reading once its backlog passes the bound', async () => {
+    const before = await closedCount('ws');
+    const client = new WebSocket(`${sut.baseUrl.replace(/^http/, 'ws')}/ws/prices/ALL`);
+    await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
+    let closed = false;
+    client.once('close', () => (closed = true));
+    // Stop reading: the kernel's buffers fill first, then the service's queue.
+    (client as unknown as { _socket: { pause(): void } })._socket.pause();
 
-      for (let i = 0; i < 600 && !closed && (await closedCount('ws')) === before; i += 1) {
-        await pump();
-      }
-      expect(await closedCount('ws')).toBe(before + 1);
-      client.terminate();
-    },
-    240_000,
-  );
+    for (let i = 0; i < 600 && !closed && (await closedCount('ws')) === before; i += 1) {
+      await pump();
+    }
+    expect(await closedCount('ws')).toBe(before + 1);
+    client.terminate();
+  }, 240_000);
 });

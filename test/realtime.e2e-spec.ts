@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { AppConfig } from '../src/config/app-config';
+import { LiveCandlesService } from '../src/realtime/live-candles.service';
 import { anAsset, MarketSeeder } from './support/market-fixtures';
 import {
   connectSocket,
@@ -459,6 +460,31 @@ describe('Real-time streaming (e2e)', () => {
         const fromA = await client.next('price_update', isPrice('AVAX', 35.5));
         const fromB = client.of('price_update').filter(isPrice('AVAX', 35.25)).at(-1)!;
         expect(Number(fromA.seq)).toBeGreaterThan(Number(fromB.seq));
+      });
+
+      it('rolls up the timeframe a client of instance A watches from trades ingested on instance B', async () => {
+        const rolledOnB = new Set<string>();
+        const rolling = instanceB.app
+          .get(LiveCandlesService)
+          .candles$.subscribe((candle) => rolledOnB.add(candle.timeframe));
+        const client = track(await connectSocket(instanceA.baseUrl));
+        await client.emitWithAck('subscribe', { symbol: 'AVAX', timeframes: ['4h'] });
+
+        // Instance B learns what A's clients watch within about two announcement periods.
+        await waitFor(
+          async () => {
+            await ingestTrades(instanceB.app, [{ symbol: 'AVAX', price: 36 }]);
+            return client.of('candle_update').some((candle) => candle.timeframe === '4h');
+          },
+          'a 4h candle rolled up on instance B',
+          15_000,
+          500,
+        );
+        const candle = client.of('candle_update').find((c) => c.timeframe === '4h')!;
+        expect(candle).toMatchObject({ symbol: 'AVAX', close: 36 });
+        // Only what somebody watches is rolled up and sent through Redis.
+        rolling.unsubscribe();
+        expect([...rolledOnB]).toEqual(['4h']);
       });
     },
   );

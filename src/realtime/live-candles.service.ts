@@ -1,11 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Subject, type Observable, type Subscription } from 'rxjs';
-import { AppConfig } from '../config/app-config';
 import { OhlcService } from '../price-history/ohlc.service';
 import { PriceBus, type CandleUpdated } from '../price-history/price-bus';
 import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type Timeframe } from '../price-history/timeframe';
 import { rollUp, type MinuteCandle } from './candle-rollup';
-import { SubscriptionsService } from './subscriptions.service';
+import { WatchedTimeframesService } from './watched-timeframes.service';
 
 /** A live candle of any timeframe, as the stream sends it. */
 export type LiveCandle = Omit<CandleUpdated, 'timeframe'> & { timeframe: Timeframe };
@@ -22,8 +21,8 @@ const ROLLED = TIMEFRAMES.filter((timeframe) => timeframe !== '1m');
  * Live candles longer than a minute, rolled up from the committed 1-minute candles of
  * their bucket (candle-rollup.ts): the bucket's stored minutes are read once when a
  * timeframe starts being watched mid-bucket, then each live minute updates it. Only the
- * timeframes a client of this instance watches are rolled up; with Redis (several
- * instances, whose clients this one cannot see) every timeframe is.
+ * timeframes a client watches are rolled up: of this instance, and with Redis of any
+ * instance (watched-timeframes.service.ts).
  */
 @Injectable()
 export class LiveCandlesService implements OnModuleInit, OnModuleDestroy {
@@ -35,16 +34,12 @@ export class LiveCandlesService implements OnModuleInit, OnModuleDestroy {
   /** Per symbol, minutes are rolled in order, one after the other. */
   private readonly queues = new Map<string, Promise<void>>();
   private subscription?: Subscription;
-  private readonly everyTimeframe: boolean;
 
   constructor(
-    config: AppConfig,
     private readonly bus: PriceBus,
-    private readonly subscriptions: SubscriptionsService,
+    private readonly watched: WatchedTimeframesService,
     private readonly ohlc: OhlcService,
-  ) {
-    this.everyTimeframe = config.redis.url !== undefined;
-  }
+  ) {}
 
   onModuleInit(): void {
     this.subscription = this.bus.candles$.subscribe((minute) => {
@@ -67,8 +62,7 @@ export class LiveCandlesService implements OnModuleInit, OnModuleDestroy {
   }
 
   private timeframesFor(symbol: string): Timeframe[] {
-    if (this.everyTimeframe) return ROLLED;
-    const wanted = new Set(this.subscriptions.wantedTimeframes(symbol));
+    const wanted = this.watched.wanted(symbol);
     return ROLLED.filter((timeframe) => wanted.has(timeframe));
   }
 

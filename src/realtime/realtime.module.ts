@@ -15,6 +15,7 @@ import { RecoverySessionsService } from './recovery-sessions.service';
 import { SequenceStore } from './sequence.store';
 import { SubscriptionsService } from './subscriptions.service';
 import { TestPageController } from './test-page.controller';
+import { WatchedTimeframesService } from './watched-timeframes.service';
 import { WsBridgeService } from './ws-bridge.service';
 import { WS_THROTTLER } from './ws-throttler.guard';
 
@@ -50,6 +51,7 @@ import { WS_THROTTLER } from './ws-throttler.guard';
     RealtimeAuthService,
     RecoverySessionsService,
     RealtimeQuotesService,
+    WatchedTimeframesService,
   ],
 })
 export class RealtimeModule {}

@@ -136,6 +136,11 @@ export class SubscriptionsService {
     return [...(this.wanted.get(symbol)?.keys() ?? [])];
   }
 
+  /** Every symbol with the candle timeframes clients of this instance stream for it. */
+  allWantedTimeframes(): IterableIterator<[string, ReadonlyMap<Timeframe, number>]> {
+    return this.wanted.entries();
+  }
+
   /** A recovered Socket.IO session comes back with its rooms: the registry follows them. */
   restore(clientId: string, subscriptions: ReadonlyMap<string, readonly Timeframe[]>): void {
     this.forget(clientId);

@@ -39,6 +39,14 @@ export class RedisKeys {
     return `${this.prefix}:rt:seq:${stream}`;
   }
 
+  /**
+   * Sorted set of the live-candle timeframes some instance's client watches (`BTC:1h`),
+   * scored by when the announcement expires (epoch ms).
+   */
+  get watchedTimeframes(): string {
+    return `${this.prefix}:rt:watched-timeframes`;
+  }
+
   /** Pub/sub channel on which a revoked API key's hash is announced to every instance. */
   get apiKeyRevocations(): string {
     return `${this.prefix}:auth:revoked`;

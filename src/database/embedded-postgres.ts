@@ -5,7 +5,8 @@
 // stalls the service's event loop, health probes and live streams included.
 import { Logger } from '@nestjs/common';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -15,10 +16,34 @@ import { Worker } from 'node:worker_threads';
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 const { PGlite } = require(workerData.pglite);
 const { PGLiteSocketServer } = require(workerData.pgliteSocket);
-(async () => {
+
+/** An in-memory cluster starts from the blank-cluster image when there is one (see below). */
+async function open() {
+  const image = workerData.blankImage;
+  if (!image) return PGlite.create(workerData.location);
+  try {
+    const loadDataDir = new Blob([fs.readFileSync(image)]);
+    return await PGlite.create(workerData.location, { loadDataDir });
+  } catch {
+    // No image yet (or a damaged one): initialise, then leave an image for the next start.
+  }
   const db = await PGlite.create(workerData.location);
+  try {
+    const dump = Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer());
+    const partial = image + '.' + process.pid + '.' + Date.now();
+    fs.writeFileSync(partial, dump);
+    fs.renameSync(partial, image);
+  } catch {
+    // A cache only: the next start initialises again.
+  }
+  return db;
+}
+
+(async () => {
+  const db = await open();
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
   await server.start();
   parentPort.on('message', async (message) => {
@@ -75,6 +100,22 @@ function acquireDirectoryLock(dataDir: string): string {
   throw new Error(`Could not lock the embedded database directory ${dataDir}`);
 }
 
+/**
+ * Where an in-memory cluster's blank image is kept: PGlite runs initdb on every create,
+ * which costs seconds, and an in-memory database (tests, demos) is created often. The image
+ * is the state right after initdb, before anything is written, per PGlite version; it is
+ * written whole or not at all (rename), and a missing or unreadable one means initdb again.
+ */
+export function blankClusterImage(directory: string = tmpdir()): string {
+  const { version } = JSON.parse(
+    readFileSync(
+      join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'),
+      'utf8',
+    ),
+  ) as { version: string };
+  return join(directory, `crypto-market-api-pglite-${version}-blank.tar`);
+}
+
 export class EmbeddedPostgres {
   private static readonly logger = new Logger(EmbeddedPostgres.name);
 
@@ -85,7 +126,11 @@ export class EmbeddedPostgres {
     readonly url: string,
   ) {}
 
-  static async start(dataDir: string): Promise<EmbeddedPostgres> {
+  /** `imageDir`: where the in-memory blank-cluster image is kept (the temporary directory). */
+  static async start(
+    dataDir: string,
+    { imageDir }: { imageDir?: string } = {},
+  ): Promise<EmbeddedPostgres> {
     const started = Date.now();
     let lockPath: string | undefined;
     let location = IN_MEMORY;
@@ -98,6 +143,7 @@ export class EmbeddedPostgres {
       eval: true,
       workerData: {
         location,
+        blankImage: location === IN_MEMORY ? blankClusterImage(imageDir) : undefined,
         pglite: require.resolve('@electric-sql/pglite'),
         pgliteSocket: require.resolve('@electric-sql/pglite-socket'),
       },

@@ -17,6 +17,8 @@ import { SubscriptionsService } from './subscriptions.service';
 import { TestPageController } from './test-page.controller';
 import { WatchedTimeframesService } from './watched-timeframes.service';
 import { WsBridgeService } from './ws-bridge.service';
+import { WsClientRegistry } from './ws-client-registry';
+import { WsProtocolService } from './ws-protocol.service';
 import { WS_THROTTLER } from './ws-throttler.guard';
 
 /**
@@ -45,6 +47,8 @@ import { WS_THROTTLER } from './ws-throttler.guard';
     LiveCandlesService,
     RealtimeFanoutService,
     WsBridgeService,
+    WsClientRegistry,
+    WsProtocolService,
     SubscriptionsService,
     KnownSymbolsService,
     SequenceStore,

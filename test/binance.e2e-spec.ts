@@ -5,6 +5,7 @@ import { IngestionService } from '../src/ingestion/ingestion.service';
 import { BinanceStreamService } from '../src/ingestion/live/binance-stream.service';
 import { KlineSyncService } from '../src/ingestion/live/kline-sync.service';
 import { PriceBus, type CandleUpdated, type PriceUpdated } from '../src/price-history/price-bus';
+import { clientsFor } from './support/clients';
 import { FakeBinance } from './support/fake-binance';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
@@ -49,6 +50,7 @@ async function checkpoint(sut: TestApp, key: string): Promise<number | null> {
 describe('Binance REST: 24 h ticker and kline catch-up (e2e, local fake Binance)', () => {
   const binance = new FakeBinance();
   let sut: TestApp;
+  const { market } = clientsFor(() => sut.baseUrl);
 
   beforeAll(async () => {
     const { baseUrl } = await binance.start();
@@ -76,9 +78,7 @@ describe('Binance REST: 24 h ticker and kline catch-up (e2e, local fake Binance)
     expect(run).toMatchObject({ status: 'success', createdCount: 2, skippedCount: 0 });
     const request = binance.requests.find((r) => r.path === '/api/v3/ticker/24hr')!;
     expect(request.query.get('symbols')).toBe('["BTCUSDT","ETHUSDT"]');
-    const btc = (await (
-      await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/BTC`)
-    ).json()) as Record<string, unknown>;
+    const btc = (await market.detail('BTC')).body;
     expect(btc).toMatchObject({
       symbol: 'BTC',
       name: 'Bitcoin',
@@ -202,6 +202,7 @@ describe('Binance REST: 24 h ticker and kline catch-up (e2e, local fake Binance)
 describe('Binance live stream (e2e, local WebSocket server)', () => {
   const binance = new FakeBinance();
   let sut: TestApp;
+  const { market } = clientsFor(() => sut.baseUrl);
   let env: Record<string, string>;
   const prices: PriceUpdated[] = [];
   const candles: CandleUpdated[] = [];
@@ -255,9 +256,7 @@ describe('Binance live stream (e2e, local WebSocket server)', () => {
     binance.trade('BTCUSDT', 97_010, 0.25, now + 1);
 
     const price = await waitFor(async () => {
-      const body = (await (
-        await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/BTC/price`)
-      ).json()) as { price: number; source: string };
+      const { body } = await market.price('BTC');
       return body.price === 97_010 ? body : null;
     }, 'the traded price');
 

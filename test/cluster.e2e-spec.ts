@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { createApiKey, spawnApp, type AppProcess } from './support/app-process';
+import { clientsFor } from './support/clients';
 import { FakeProviderServer } from './support/fake-provider-server';
 import { connectSocket, type RecordingSocket } from './support/realtime-clients';
 import { TcpProxy } from './support/tcp-proxy';
@@ -41,7 +42,7 @@ async function startInstance(env: Record<string, string>): Promise<Instance> {
     }),
   ]);
   await waitFor(
-    async () => (await fetch(`${baseUrl}/health/ready`)).ok,
+    async () => (await clientsFor(baseUrl).health.ready()).response.ok,
     `${baseUrl} to be ready`,
     20_000,
     100,
@@ -97,15 +98,9 @@ if (!serverMode) console.log(`notice: the cluster suite is skipped: ${SKIPPED_BE
     const ingestCsv = async (instance: Instance, symbol?: string, price?: number) => {
       if (symbol && price !== undefined) prices.set(symbol, price);
       writeCsv();
-      const response = await fetch(
-        `${instance.baseUrl}/api/v1/cryptocurrencies/sync?provider=csv`,
-        {
-          method: 'POST',
-          headers: { 'x-api-key': ADMIN_KEY },
-        },
-      );
-      const body = (await response.json()) as { status: string };
-      expect([response.status, body.status]).toEqual([200, 'success']);
+      const { ingestion } = clientsFor(instance.baseUrl, { 'x-api-key': ADMIN_KEY });
+      const { status, body } = await ingestion.sync({ provider: 'csv' });
+      expect([status, body.status]).toEqual([200, 'success']);
     };
 
     const socket = async (baseUrl: string): Promise<RecordingSocket> => {
@@ -180,10 +175,9 @@ if (!serverMode) console.log(`notice: the cluster suite is skipped: ${SKIPPED_BE
       const statuses: number[] = [];
       const remaining: (string | null)[] = [];
       for (let i = 0; i < RATE_LIMIT + 10; i++) {
-        const response = await fetch(`${(i % 2 ? b : a).baseUrl}/`);
-        await response.arrayBuffer();
-        statuses.push(response.status);
-        remaining.push(response.headers.get('x-ratelimit-remaining'));
+        const { status, headers } = await clientsFor((i % 2 ? b : a).baseUrl).service.info();
+        statuses.push(status);
+        remaining.push(headers.get('x-ratelimit-remaining'));
       }
 
       expect(statuses.slice(0, RATE_LIMIT)).toEqual(Array(RATE_LIMIT).fill(200));
@@ -236,11 +230,9 @@ if (!serverMode) console.log(`notice: the cluster suite is skipped: ${SKIPPED_BE
 
     it('serves on A the new value after B ingested, where A had a cached answer', async () => {
       const read = async () => {
-        const response = await fetch(`${a.baseUrl}/api/v1/cryptocurrencies/CLUSTD`, {
-          headers: { 'x-api-key': partnerKey },
-        });
-        const body = (await response.json()) as { current_price: number };
-        return { cache: response.headers.get('x-cache'), price: body.current_price };
+        const { market } = clientsFor(a.baseUrl, { 'x-api-key': partnerKey });
+        const { headers, body } = await market.detail('CLUSTD');
+        return { cache: headers.get('x-cache'), price: body.current_price };
       };
 
       expect(await read()).toEqual({ cache: 'MISS', price: 200 });

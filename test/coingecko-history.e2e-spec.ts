@@ -3,6 +3,7 @@
 // track, against a local stand-in: snapshots and daily candles, a checkpoint per coin, bad
 // points rejected alone, a failed call leaving the checkpoint where it was.
 import { CoinGeckoHistoryService } from '../src/ingestion/history/coingecko-history.service';
+import { clientsFor } from './support/clients';
 import { FakeProviderServer } from './support/fake-provider-server';
 import { MarketSeeder, anAsset } from './support/market-fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -36,7 +37,7 @@ describe('CoinGecko daily history (e2e, local stand-in)', () => {
   let sut: TestApp;
   const slice = async () =>
     (await sut.app.get(CoinGeckoHistoryService).runSlice('manual')) as unknown as Run | null;
-  const get = async <T>(path: string) => (await (await fetch(`${sut.baseUrl}${path}`)).json()) as T;
+  const { market } = clientsFor(() => sut.baseUrl);
 
   beforeAll(async () => {
     const url = await provider.start();
@@ -76,9 +77,7 @@ describe('CoinGecko daily history (e2e, local stand-in)', () => {
       '/api/v3/coins/sui/market_chart?vs_currency=usd&days=365&interval=daily',
     ]);
     expect(run).toMatchObject({ status: 'success', createdCount: 10, skippedCount: 0 });
-    const history = await get<{ items: { price: number; market_cap: number; source: string }[] }>(
-      '/api/v1/cryptocurrencies/SUI/history?order=asc&limit=10',
-    );
+    const { body: history } = await market.history('SUI', { order: 'asc', limit: 10 });
     expect(history.items.map((i) => [i.price, i.market_cap, i.source])).toEqual([
       [4, 4e9, 'coingecko'],
       [5, 5e9, 'coingecko'],
@@ -86,9 +85,11 @@ describe('CoinGecko daily history (e2e, local stand-in)', () => {
       [7, 7e9, 'coingecko'],
       [8, 8e9, 'coingecko'],
     ]);
-    const ohlc = await get<{ ohlc: Record<string, unknown>[] }>(
-      `/api/v1/cryptocurrencies/SUI/ohlc?timeframe=1d&start=${TODAY - 5 * DAY}&limit=5`,
-    );
+    const { body: ohlc } = await market.ohlc('SUI', {
+      timeframe: '1d',
+      start: TODAY - 5 * DAY,
+      limit: 5,
+    });
     expect(ohlc.ohlc[4]).toMatchObject({
       timestamp: TODAY - DAY,
       open: 8,

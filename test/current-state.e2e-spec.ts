@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IngestionService } from '../src/ingestion/ingestion.service';
 import { LiveFeedFactory } from '../src/ingestion/live/live-feed';
+import { clientsFor, type Answer } from './support/clients';
 import { connectSocket, type RecordingSocket } from './support/realtime-clients';
 import { serverRedisUrl, startTestApp, type TestApp } from './support/test-app';
 import { serverDatabaseUrl } from './support/test-database';
@@ -20,36 +21,22 @@ const FIRST = 98_000;
 /** Two per cent above FIRST. */
 const SECOND = 99_960;
 
-interface Asset {
-  current_price: number;
-  price_change_percentage_24h: number | null;
-  high_24h: number | null;
-  low_24h: number | null;
-  market_cap: number | null;
-  last_updated: string;
-  source: string;
-}
-
-async function get<T>(app: TestApp, path: string): Promise<T> {
-  const response = await fetch(`${app.baseUrl}${path}`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as T;
+/** The body of an answer that must be a 200. */
+async function ok<T>(answer: Promise<Answer<T>>): Promise<T> {
+  const { status, body } = await answer;
+  expect(status).toBe(200);
+  return body;
 }
 
 /** Everything a dashboard would show of BTC, read from one instance. */
 async function surfaces(app: TestApp) {
+  const { market } = clientsFor(app.baseUrl);
   const [price, detail, listing, history, ohlc] = await Promise.all([
-    get<{ price: number; source: string; timestamp: number; age_ms: number }>(
-      app,
-      '/api/v1/cryptocurrencies/BTC/price',
-    ),
-    get<Asset>(app, '/api/v1/cryptocurrencies/BTC'),
-    get<{ items: (Asset & { symbol: string })[] }>(app, '/api/v1/cryptocurrencies?symbols=BTC'),
-    get<{ items: { price: number; timestamp: string; source: string }[] }>(
-      app,
-      '/api/v1/cryptocurrencies/BTC/history?limit=1',
-    ),
-    get<{ ohlc: { close: number }[] }>(app, '/api/v1/cryptocurrencies/BTC/ohlc?timeframe=1m'),
+    ok(market.price('BTC')),
+    ok(market.detail('BTC')),
+    ok(market.list({ symbols: 'BTC' })),
+    ok(market.history('BTC', { limit: 1 })),
+    ok(market.ohlc('BTC', { timeframe: '1m' })),
   ]);
   return {
     price,

@@ -3,6 +3,7 @@
 // declares the route's last fixed path segment.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { clientsFor } from './support/clients';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const ROOT = join(__dirname, '..');
@@ -31,9 +32,7 @@ describe('Docs: the route → file table (e2e)', () => {
   });
 
   it('lists every operation of the OpenAPI document', async () => {
-    const document = (await (await fetch(`${sut.baseUrl}/docs-json`)).json()) as {
-      paths: Record<string, Record<string, unknown>>;
-    };
+    const { body: document } = await clientsFor(sut.baseUrl).service.openApi();
     const operations = Object.entries(document.paths)
       .filter(([path]) => !path.startsWith('/__probe/')) // the test app's own probe routes
       .flatMap(([path, methods]) =>

@@ -5,6 +5,7 @@
 // keeps the operations whose "METHOD /path" contains it (`npm run fuzz` runs 1,000).
 import fc from 'fast-check';
 import { ApiKeysService } from '../src/auth/api-keys.service';
+import { clientsFor } from './support/clients';
 import { FakeProviderServer } from './support/fake-provider-server';
 import { MarketSeeder, anAsset, minuteCandles } from './support/market-fixtures';
 import {
@@ -46,6 +47,8 @@ function seedFor(phase: string, id: string): number {
 
 describe('OpenAPI fuzzing (e2e)', () => {
   let sut: TestApp;
+  const { ingestion, service } = clientsFor(() => sut.baseUrl);
+  const admin = clientsFor(() => sut.baseUrl, { 'X-API-Key': ADMIN_KEY });
   let provider: FakeProviderServer;
   let doc: OpenApiDocument;
   let checker: ResponseChecker;
@@ -76,7 +79,7 @@ describe('OpenAPI fuzzing (e2e)', () => {
         BINANCE_WS_URL: 'ws://127.0.0.1:9',
       },
     });
-    doc = (await (await fetch(`${sut.baseUrl}/docs-json`)).json()) as OpenApiDocument;
+    doc = (await service.openApi<OpenApiDocument>()).body;
     checker = new ResponseChecker(doc, {
       globalStatuses: GLOBAL_STATUSES,
       openSchemas: OPEN_SCHEMAS,
@@ -99,9 +102,7 @@ describe('OpenAPI fuzzing (e2e)', () => {
   /** Runs started with wait=false finish before the data changes or the app closes. */
   async function syncsSettled(): Promise<void> {
     for (let i = 0; i < 200; i++) {
-      const running = (await (
-        await fetch(`${sut.baseUrl}/api/v1/ingestion/runs?status=running`)
-      ).json()) as unknown[];
+      const { body: running } = await ingestion.runs({ status: 'running' });
       if (running.length === 0) return;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -110,7 +111,10 @@ describe('OpenAPI fuzzing (e2e)', () => {
   /** Statuses seen per phase, printed with the summary (is the fuzzer reaching the code?). */
   let statuses = new Map<number, number>();
 
-  /** Sends a request and checks the answer; a cacheable 200 is replayed with its ETag. */
+  /**
+   * Sends a request and checks the answer; a cacheable 200 is replayed with its ETag. Not a test
+   * client: the fuzzer's own sender (node:http) sends its requests as generated, malformed ones too.
+   */
   async function exchange(op: Operation, request: FuzzRequest): Promise<void> {
     let response;
     try {
@@ -208,15 +212,9 @@ describe('OpenAPI fuzzing (e2e)', () => {
       symbols.map((symbol) => ({ symbol, price: 100, timestamp: now, source: 'binance' })),
     );
     await seeder.invalidate(symbols);
-    const synced = await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/sync?provider=csv`, {
-      method: 'POST',
-      headers: { 'X-API-Key': ADMIN_KEY },
-    });
+    const synced = await admin.ingestion.sync({ provider: 'csv' });
     expect(synced.status).toBe(200);
-    const runs = (await (await fetch(`${sut.baseUrl}/api/v1/ingestion/runs?limit=100`)).json()) as {
-      id: string;
-      source: string;
-    }[];
+    const { body: runs } = await ingestion.runs({ limit: 100 });
     ctx.symbols = symbols;
     ctx.runIds = runs.map((r) => r.id);
   }

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AppProcess, ready, spawnApp } from './support/app-process';
+import { clientsFor, type Query } from './support/clients';
 import { FakeProviderServer } from './support/fake-provider-server';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
@@ -16,12 +17,11 @@ const MARKETS = JSON.parse(
   readFileSync(join(__dirname, 'fixtures', 'providers', 'coingecko-markets.json'), 'utf8'),
 ) as unknown;
 
-function sync(baseUrl: string, key: string, query = '', timeoutMs = 60_000) {
-  return fetch(`${baseUrl}/api/v1/cryptocurrencies/sync?limit=10${query}`, {
-    method: 'POST',
-    headers: { 'X-API-Key': ADMIN_KEY, 'Idempotency-Key': key },
-    signal: AbortSignal.timeout(timeoutMs),
-  });
+function sync(baseUrl: string, key: string, query: Query = {}, timeoutMs = 60_000) {
+  return clientsFor(baseUrl, { 'X-API-Key': ADMIN_KEY }).ingestion.sync(
+    { limit: 10, ...query },
+    { headers: { 'Idempotency-Key': key }, timeoutMs },
+  );
 }
 
 describe('Idempotency-Key after kill -9 (process e2e)', () => {
@@ -73,7 +73,7 @@ describe('Idempotency-Key after kill -9 (process e2e)', () => {
     const first = spawnApp(env);
     started.push(first);
     const interrupted = sync(await ready(first), 'crash-1').then(
-      (response) => response.status,
+      (answer) => answer.status,
       (error: Error) => error.message,
     );
     await waitFor(() => provider.requests.length > 0, 'the held provider call');
@@ -91,10 +91,9 @@ describe('Idempotency-Key after kill -9 (process e2e)', () => {
     let refusals = 0;
     const retried = await waitFor(
       async () => {
-        const response = await sync(baseUrl, 'crash-1', '', 10_000);
-        if (response.status !== 409) return response;
+        const answer = await sync(baseUrl, 'crash-1', {}, 10_000);
+        if (answer.status !== 409) return answer;
         refusals++;
-        await response.body?.cancel();
         return undefined;
       },
       'the retry to run',
@@ -114,8 +113,7 @@ describe('Idempotency-Key after kill -9 (process e2e)', () => {
 
     expect(retried.status).toBe(200);
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
-    const body = (await retried.json()) as { status: string };
-    expect(['success', 'partial']).toContain(body.status);
+    expect(['success', 'partial']).toContain(retried.body.status);
     expect(replay.status).toBe(200);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     // Free once the service is back and the lease it no longer renews ran out, plus a margin.
@@ -134,10 +132,9 @@ describe('Idempotency-Key after kill -9 (process e2e)', () => {
     const first = spawnApp(longLease);
     started.push(first);
     const firstUrl = await ready(first);
-    const accepted = await sync(firstUrl, 'crash-async-1', '&wait=false');
-    const acceptedText = await accepted.text();
+    const accepted = await sync(firstUrl, 'crash-async-1', { wait: false });
     await waitFor(() => provider.requests.length > 0, 'the held provider call');
-    const whileAlive = await sync(firstUrl, 'crash-async-1', '&wait=false');
+    const whileAlive = await sync(firstUrl, 'crash-async-1', { wait: false });
 
     first.child.kill('SIGKILL');
     await first.exited;
@@ -147,7 +144,7 @@ describe('Idempotency-Key after kill -9 (process e2e)', () => {
     started.push(second);
     const baseUrl = await ready(second);
     const readyAt = Date.now();
-    const retried = await sync(baseUrl, 'crash-async-1', '&wait=false');
+    const retried = await sync(baseUrl, 'crash-async-1', { wait: false });
     const answeredAt = Date.now();
     const mode = database.url ? 'server' : 'embedded';
     console.log(
@@ -158,11 +155,10 @@ describe('Idempotency-Key after kill -9 (process e2e)', () => {
     expect(accepted.status).toBe(202);
     expect(whileAlive.status).toBe(202);
     expect(whileAlive.headers.get('idempotent-replayed')).toBe('true');
-    expect(await whileAlive.text()).toBe(acceptedText);
+    expect(whileAlive.text).toBe(accepted.text);
     // The very first retry after the restart, 10 minutes before the dead holder's lease ends.
     expect(retried.status).toBe(202);
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
-    const runId = (JSON.parse(acceptedText) as { run_id: string }).run_id;
-    expect(((await retried.json()) as { run_id: string }).run_id).not.toBe(runId);
+    expect(retried.body.run_id).not.toBe(accepted.body.run_id);
   }, 120_000);
 });

@@ -7,6 +7,8 @@ import { DataSource } from 'typeorm';
 import { AdvisoryLockService } from '../src/database/advisory-lock.service';
 import { CsvProvider } from '../src/ingestion/providers/csv.provider';
 import { IngestionRepository } from '../src/ingestion/ingestion.repository';
+import type { SyncResultDto } from './support/api-types';
+import { clientsFor, type Query } from './support/clients';
 import { FakeProviderServer } from './support/fake-provider-server';
 import type { TcpProxy } from './support/tcp-proxy';
 import { startTestAppBehindDatabaseProxy } from './support/proxied-database';
@@ -22,29 +24,28 @@ interface SyncAnswer {
   status: number;
   replayed: boolean;
   retryAfter: string | null;
-  body: { run_id?: string; status?: string; detail?: string };
+  /** A sync's result, or a problem's detail. */
+  body: Partial<Pick<SyncResultDto, 'run_id' | 'status'>> & { detail?: string };
   text: string;
 }
 
-async function post(baseUrl: string, query: string, key: string): Promise<SyncAnswer> {
-  const response = await fetch(`${baseUrl}/api/v1/cryptocurrencies/sync${query}`, {
-    method: 'POST',
-    headers: { 'X-API-Key': ADMIN_KEY, 'Idempotency-Key': key },
+async function post(baseUrl: string, query: Query, key: string): Promise<SyncAnswer> {
+  const answer = await clientsFor(baseUrl, { 'X-API-Key': ADMIN_KEY }).ingestion.sync(query, {
+    headers: { 'Idempotency-Key': key },
   });
-  const text = await response.text();
   return {
-    status: response.status,
-    replayed: response.headers.get('idempotent-replayed') === 'true',
-    retryAfter: response.headers.get('retry-after'),
-    body: JSON.parse(text) as SyncAnswer['body'],
-    text,
+    status: answer.status,
+    replayed: answer.headers.get('idempotent-replayed') === 'true',
+    retryAfter: answer.headers.get('retry-after'),
+    body: answer.body,
+    text: answer.text,
   };
 }
 
 describe('Idempotency-Key leases (e2e)', () => {
   let sut: TestApp;
   let db: DataSource;
-  const sync = (key: string, query = '') => post(sut.baseUrl, query, key);
+  const sync = (key: string, query: Query = {}) => post(sut.baseUrl, query, key);
 
   const runCount = async (): Promise<number> =>
     Number((await db.query<{ n: string }[]>('SELECT count(*) AS n FROM ingestion_runs'))[0].n);
@@ -57,7 +58,7 @@ describe('Idempotency-Key leases (e2e)', () => {
     )[0].status;
 
   /** The request hash a sync with these parameters is stored under (taken from a real one). */
-  const requestHashOf = async (query: string): Promise<string> => {
+  const requestHashOf = async (query: Query): Promise<string> => {
     const key = `hash-probe-${Math.random().toString(36).slice(2)}`;
     const probe = await sync(key, query);
     expect(probe.status).toBeLessThan(300);
@@ -94,7 +95,7 @@ describe('Idempotency-Key leases (e2e)', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('takes over a key left in progress by a dead holder once its lease runs out', async () => {
-    const hash = await requestHashOf('');
+    const hash = await requestHashOf({});
     await leaveDeadKey('dead-holder-1', hash, 800);
 
     const meanwhile = await sync('dead-holder-1');
@@ -130,12 +131,12 @@ describe('Idempotency-Key leases (e2e)', () => {
   });
 
   it('lets exactly one of many concurrent retries take over an expired key', async () => {
-    const hash = await requestHashOf('?limit=5');
+    const hash = await requestHashOf({ limit: 5 });
     await leaveDeadKey('dead-holder-2', hash, 0);
     const runsBefore = await runCount();
 
     const answers = await Promise.all(
-      Array.from({ length: 8 }, () => sync('dead-holder-2', '?limit=5')),
+      Array.from({ length: 8 }, () => sync('dead-holder-2', { limit: 5 })),
     );
 
     const ran = answers.filter((a) => a.status === 200 && !a.replayed);
@@ -147,7 +148,7 @@ describe('Idempotency-Key leases (e2e)', () => {
   });
 
   it('does not replay the 202 of a run that died: the retry starts a new run', async () => {
-    const hash = await requestHashOf('?wait=false&limit=3');
+    const hash = await requestHashOf({ wait: false, limit: 3 });
     const deadRunId = '00000000-0000-4000-8000-000000000001';
     await db.query(
       `INSERT INTO idempotency_keys
@@ -156,7 +157,7 @@ describe('Idempotency-Key leases (e2e)', () => {
       [hash, JSON.stringify({ run_id: deadRunId, status: 'running' })],
     );
 
-    const retried = await sync('dead-run-1', '?wait=false&limit=3');
+    const retried = await sync('dead-run-1', { wait: false, limit: 3 });
 
     expect(retried).toMatchObject({ status: 202, replayed: false });
     expect(retried.body.run_id).not.toBe(deadRunId);
@@ -164,7 +165,7 @@ describe('Idempotency-Key leases (e2e)', () => {
   });
 
   it('replays a 202 while its run holds its source, and takes the key over once the run’s process is gone', async () => {
-    const hash = await requestHashOf('?wait=false&limit=4');
+    const hash = await requestHashOf({ wait: false, limit: 4 });
     const [{ id: runId }] = await db.query<{ id: string }[]>(
       `INSERT INTO ingestion_runs (source, trigger, status, started_at, details)
        VALUES ('csv', 'manual', 'running', now(), '{}') RETURNING id`,
@@ -186,12 +187,12 @@ describe('Idempotency-Key leases (e2e)', () => {
     });
     await held;
 
-    const whileAlive = await sync('orphan-run-1', '?wait=false&limit=4');
+    const whileAlive = await sync('orphan-run-1', { wait: false, limit: 4 });
     die();
     await runProcess;
     const [afterDeath, racing] = await Promise.all([
-      sync('orphan-run-1', '?wait=false&limit=4'),
-      sync('orphan-run-1', '?wait=false&limit=4'),
+      sync('orphan-run-1', { wait: false, limit: 4 }),
+      sync('orphan-run-1', { wait: false, limit: 4 }),
     ]);
     const started = [afterDeath, racing].filter((a) => a.status === 202 && !a.replayed);
     await waitFor(async () => (await runStatus(started[0].body.run_id!)) !== 'running', 'the run');
@@ -212,17 +213,17 @@ describe('Idempotency-Key leases (e2e)', () => {
   it('frees a wait=false key whose run failed, and replays one whose run succeeded', async () => {
     jest.spyOn(sut.app.get(CsvProvider), 'fetch').mockRejectedValueOnce(new Error('temporary'));
 
-    const failedStart = await sync('async-1', '?wait=false&limit=2');
+    const failedStart = await sync('async-1', { wait: false, limit: 2 });
     await waitFor(async () => (await runStatus(failedStart.body.run_id!)) !== 'running', 'run 1');
     // The key is released right after the run is recorded; give that write a moment.
     await waitFor(async () => {
       const rows = await db.query('SELECT 1 FROM idempotency_keys WHERE key = $1', ['async-1']);
       return rows.length === 0;
     }, 'the key released');
-    const retried = await sync('async-1', '?wait=false&limit=2');
+    const retried = await sync('async-1', { wait: false, limit: 2 });
     await waitFor(async () => (await runStatus(retried.body.run_id!)) !== 'running', 'run 2');
     await new Promise((r) => setTimeout(r, 1_500 * LEASE_SECONDS)); // past a lease: settled
-    const replayed = await sync('async-1', '?wait=false&limit=2');
+    const replayed = await sync('async-1', { wait: false, limit: 2 });
 
     expect(failedStart.status).toBe(202);
     expect(await runStatus(failedStart.body.run_id!)).toBe('failed');
@@ -265,7 +266,7 @@ describeServer('Idempotency-Key after a database outage (server mode, e2e)', () 
       { status: 200, body: JSON.parse(markets), after: new Promise<void>((r) => (release = r)) },
       { status: 200, body: JSON.parse(markets) },
     );
-    const first = post(sut.baseUrl, '?limit=10', 'outage-1');
+    const first = post(sut.baseUrl, { limit: 10 }, 'outage-1');
     await waitFor(() => provider.requests.length > 0, 'the held fetch');
     await proxy.cut();
     release();
@@ -277,7 +278,7 @@ describeServer('Idempotency-Key after a database outage (server mode, e2e)', () 
 
     const retried = await waitFor(
       async () => {
-        const answer = await post(sut.baseUrl, '?limit=10', 'outage-1');
+        const answer = await post(sut.baseUrl, { limit: 10 }, 'outage-1');
         return answer.status === 409 ? undefined : answer;
       },
       'the key to be free',

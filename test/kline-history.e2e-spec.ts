@@ -2,6 +2,8 @@
 // checkpoint per pair and interval, malformed rows rejected alone, and a provider cut midway
 // that a later slice completes to the same candles as an uninterrupted backfill.
 import { KlineHistoryService } from '../src/ingestion/history/kline-history.service';
+import type { OhlcDto } from './support/api-types';
+import { clientsFor, type Query } from './support/clients';
 import { FakeBinance, klinePrice } from './support/fake-binance';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -16,10 +18,6 @@ interface Run {
   skippedCount: number;
   error: string | null;
   details: { pages: number; pending: number; rejected: { at: string; reason: string }[] };
-}
-interface Ohlc {
-  source: string | null;
-  ohlc: { timestamp: number; open: number; close: number; source: string }[];
 }
 
 describe('Binance kline history (e2e, local fake Binance)', () => {
@@ -43,20 +41,27 @@ describe('Binance kline history (e2e, local fake Binance)', () => {
   };
   const slice = async (sut: TestApp) =>
     (await sut.app.get(KlineHistoryService).runSlice('manual')) as unknown as Run | null;
-  const ohlc = async (sut: TestApp, symbol: string, query: string) =>
-    (await (
-      await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/${symbol}/ohlc?${query}`)
-    ).json()) as Ohlc;
+  /** The candles /ohlc serves for this query. */
+  const candlesOf = async (sut: TestApp, symbol: string, query: Query) =>
+    (await clientsFor(sut.baseUrl).market.ohlc(symbol, query)).body.ohlc;
   /** Every stored daily and hourly candle of both symbols, as the API serves them. */
   const everything = async (sut: TestApp) => {
-    const all: Ohlc['ohlc'][] = [];
+    const all: OhlcDto['ohlc'][] = [];
     for (const symbol of ['BTC', 'ETH']) {
       for (let from = BTC_LISTED; from < Date.now(); from += 1_000 * DAY) {
-        all.push((await ohlc(sut, symbol, `timeframe=1d&limit=1000&start=${from}`)).ohlc);
+        all.push(await candlesOf(sut, symbol, { timeframe: '1d', limit: 1000, start: from }));
       }
       all.push(
-        (await ohlc(sut, symbol, `timeframe=1h&limit=1000&start=${Date.now() - 60 * DAY}`)).ohlc,
-        (await ohlc(sut, symbol, `timeframe=1h&limit=1000&start=${Date.now() - 19 * DAY}`)).ohlc,
+        await candlesOf(sut, symbol, {
+          timeframe: '1h',
+          limit: 1000,
+          start: Date.now() - 60 * DAY,
+        }),
+        await candlesOf(sut, symbol, {
+          timeframe: '1h',
+          limit: 1000,
+          start: Date.now() - 19 * DAY,
+        }),
       );
     }
     return all;
@@ -94,8 +99,12 @@ describe('Binance kline history (e2e, local fake Binance)', () => {
     expect(second).toMatchObject({ status: 'success', details: { pages: 4, pending: 0 } });
     expect(await slice(sut)).toBeNull();
 
-    const days = await ohlc(sut, 'BTC', `timeframe=1d&limit=3&start=${BTC_LISTED - 2 * DAY}`);
-    expect(days.ohlc).toEqual([
+    const days = await candlesOf(sut, 'BTC', {
+      timeframe: '1d',
+      limit: 3,
+      start: BTC_LISTED - 2 * DAY,
+    });
+    expect(days).toEqual([
       expect.objectContaining({
         timestamp: BTC_LISTED,
         open: klinePrice('BTCUSDT', BTC_LISTED),
@@ -103,11 +112,15 @@ describe('Binance kline history (e2e, local fake Binance)', () => {
         source: 'binance',
       }),
     ]);
-    const weeks = await ohlc(sut, 'BTC', 'timeframe=1w&limit=1000');
-    expect(weeks.ohlc.length).toBeGreaterThan(480);
-    const hours = await ohlc(sut, 'ETH', `timeframe=1h&limit=24&start=${Date.now() - 30 * DAY}`);
-    expect(hours.ohlc).toHaveLength(24);
-    expect(new Set(hours.ohlc.map((c) => c.source))).toEqual(new Set(['binance']));
+    const weeks = await candlesOf(sut, 'BTC', { timeframe: '1w', limit: 1000 });
+    expect(weeks.length).toBeGreaterThan(480);
+    const hours = await candlesOf(sut, 'ETH', {
+      timeframe: '1h',
+      limit: 24,
+      start: Date.now() - 30 * DAY,
+    });
+    expect(hours).toHaveLength(24);
+    expect(new Set(hours.map((c) => c.source))).toEqual(new Set(['binance']));
   });
 
   it('rejects a malformed kline alone and completes a backfill cut midway to the same candles', async () => {
@@ -126,10 +139,10 @@ describe('Binance kline history (e2e, local fake Binance)', () => {
       { at: expect.stringMatching(/^BTC kline \d+$/), reason: 'a price or volume is not a number' },
     ]);
     // What was stored stops where the checkpoint says: the first two pages, nothing after.
-    const stored = await ohlc(sut, 'BTC', `timeframe=1d&limit=1000&start=${BTC_LISTED}`);
-    expect(stored.ohlc).toHaveLength(999);
+    const stored = await candlesOf(sut, 'BTC', { timeframe: '1d', limit: 1000, start: BTC_LISTED });
+    expect(stored).toHaveLength(999);
     expect(
-      (await ohlc(sut, 'BTC', `timeframe=1d&limit=10&start=${BTC_LISTED + 2_000 * DAY}`)).ohlc,
+      await candlesOf(sut, 'BTC', { timeframe: '1d', limit: 10, start: BTC_LISTED + 2_000 * DAY }),
     ).toEqual([]);
 
     binance.klinesFailure = undefined;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IngestionService } from '../src/ingestion/ingestion.service';
+import { clientsFor } from './support/clients';
 import { FakeProviderServer } from './support/fake-provider-server';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -12,11 +13,8 @@ describe('CoinPaprika and CoinMarketCap sources (e2e, recorded payloads)', () =>
   let baseUrl: string;
   let sut: TestApp;
 
-  const detail = async (symbol: string) =>
-    (await (await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/${symbol}`)).json()) as Record<
-      string,
-      unknown
-    >;
+  const { market } = clientsFor(() => sut.baseUrl);
+  const detail = async (symbol: string) => (await market.detail(symbol)).body;
 
   beforeAll(async () => {
     baseUrl = await provider.start();

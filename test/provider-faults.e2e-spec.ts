@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { IngestionScheduler } from '../src/ingestion/ingestion.scheduler';
 import { IngestionService } from '../src/ingestion/ingestion.service';
+import { clientsFor } from './support/clients';
 import { FakeProviderServer } from './support/fake-provider-server';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -98,9 +99,7 @@ describe('Provider faults (e2e)', () => {
     expect(result).toMatchObject({ status: 'failed', details: { error_kind: 'circuit_open' } });
     expect(ms).toBeLessThan(500);
     expect(coingecko.requests).toHaveLength(requests);
-    const body = (await (await fetch(`${sut.baseUrl}/api/v1/cryptocurrencies/BTC`)).json()) as {
-      symbol: string;
-    };
+    const { body } = await clientsFor(sut.baseUrl).market.detail('BTC');
     expect(body.symbol).toBe('BTC');
   });
 });

@@ -3,6 +3,7 @@
 // the connection is closed and counted. Real clients: a Socket.IO client on HTTP long-polling
 // that stops polling (its backlog stays in the service), a /ws client that stops reading.
 import WebSocket from 'ws';
+import { clientsFor } from './support/clients';
 import { anAsset, MarketSeeder } from './support/market-fixtures';
 import { connectSocket, ingestTrades } from './support/realtime-clients';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -14,6 +15,7 @@ const SYMBOLS = Array.from({ length: 200 }, (_, i) => `SLOW${i}`);
 describe('Slow real-time consumers (e2e)', () => {
   let sut: TestApp;
   let round = 0;
+  const { polling, service } = clientsFor(() => sut.baseUrl);
 
   /** One price per symbol (200 updates, ~30 KiB of messages to a subscriber of all of them). */
   const pump = async (): Promise<void> => {
@@ -25,7 +27,7 @@ describe('Slow real-time consumers (e2e)', () => {
     await new Promise((resolve) => setTimeout(resolve, 15));
   };
   const closedCount = async (protocol: string): Promise<number> => {
-    const metrics = await (await fetch(`${sut.baseUrl}/metrics`)).text();
+    const { text: metrics } = await service.metrics();
     const line = new RegExp(
       `^realtime_slow_consumers_closed_total\\{protocol="${protocol}"\\} (\\d+)`,
       'm',
@@ -53,14 +55,10 @@ describe('Slow real-time consumers (e2e)', () => {
 
   it('closes a Socket.IO client that stops polling once its backlog passes the bound', async () => {
     // The engine.io v4 long-polling protocol, by hand, so the client can stop reading.
-    const engine = `${sut.baseUrl}/socket.io/?EIO=4&transport=polling`;
-    const open = await (await fetch(engine)).text();
-    const { sid } = JSON.parse(open.slice(1)) as { sid: string };
-    const session = `${engine}&sid=${sid}`;
-    const post = (body: string) => fetch(session, { method: 'POST', body });
-    await post('40');
-    expect(await (await fetch(session)).text()).toContain('"connected"');
-    await post(`42["subscribe",${JSON.stringify({ symbols: SYMBOLS })}]`);
+    const sid = await polling.open();
+    await polling.send(sid, '40');
+    expect((await polling.poll(sid)).text).toContain('"connected"');
+    await polling.send(sid, `42["subscribe",${JSON.stringify({ symbols: SYMBOLS })}]`);
     const before = await closedCount('socket.io');
 
     // From here on the client never polls: everything sent to it stays queued in the service.
@@ -68,7 +66,7 @@ describe('Slow real-time consumers (e2e)', () => {
     await waitFor(async () => (await closedCount('socket.io')) === before + 1, 'the close');
 
     // The session is gone: the service keeps nothing for it.
-    const after = await fetch(session);
+    const after = await polling.poll(sid);
     expect(after.status).toBe(400);
   });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { IngestionScheduler } from '../src/ingestion/ingestion.scheduler';
+import { clientsFor } from './support/clients';
 import { FakeProviderServer } from './support/fake-provider-server';
 import { MarketSeeder, anAsset, minuteCandles } from './support/market-fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -115,14 +116,14 @@ describe('Scheduled ingestion, retention and freshness (e2e)', () => {
   it('reports each scheduled source as pending, fresh or stale, and turns /health degraded when stale', async () => {
     const sut = await startTestApp({ env });
     try {
-      const health = async () =>
-        (await (await fetch(`${sut.baseUrl}/health`)).json()) as {
-          status: string;
-          ingestion: {
-            status: string;
-            sources: Record<string, { status: string; age_seconds: number | null }>;
-          };
-        };
+      /** The report, with its per-source freshness (listed whenever ingestion is scheduled). */
+      const health = async () => {
+        const { body } = await clientsFor(sut.baseUrl).health.report();
+        const { sources } = body.ingestion;
+        if (!sources)
+          throw new Error(`/health lists no ingestion sources: ${JSON.stringify(body)}`);
+        return { ...body, ingestion: { ...body.ingestion, sources } };
+      };
       const record = (finishedAgoMs: number) =>
         sut.app.get(DataSource).query(
           `INSERT INTO ingestion_runs (source, trigger, status, started_at, finished_at)

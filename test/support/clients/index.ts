@@ -6,6 +6,7 @@ import { DashboardClient } from './dashboard-client';
 import { HealthClient } from './health-client';
 import { IngestionClient } from './ingestion-client';
 import { MarketClient } from './market-client';
+import { PollingClient } from './polling-client';
 import { ProbeClient } from './probe-client';
 import { SentimentClient } from './sentiment-client';
 import { ServiceClient } from './service-client';
@@ -19,6 +20,7 @@ export {
   HealthClient,
   IngestionClient,
   MarketClient,
+  PollingClient,
   ProbeClient,
   SentimentClient,
   ServiceClient,
@@ -34,6 +36,7 @@ export interface Clients {
   dashboard: DashboardClient;
   compat: CompatibilityClient;
   service: ServiceClient;
+  polling: PollingClient;
 }
 
 /** Clients for a base URL (or a function giving it once the app has started), with these headers. */
@@ -52,5 +55,6 @@ export function clientsFor(
     dashboard: new DashboardClient(api),
     compat: new CompatibilityClient(api),
     service: new ServiceClient(api),
+    polling: new PollingClient(api),
   };
 }

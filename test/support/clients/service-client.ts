@@ -10,8 +10,8 @@ export class ServiceClient {
     return this.api.get('/', options);
   }
 
-  /** GET /docs-json: the OpenAPI document. */
-  openApi(): Promise<Answer<OpenApiDocument>> {
+  /** GET /docs-json: the OpenAPI document, as `T` for a reader with a more detailed view of it. */
+  openApi<T extends object = OpenApiDocument>(): Promise<Answer<T>> {
     return this.api.get('/docs-json');
   }
 

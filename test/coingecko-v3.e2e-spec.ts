@@ -1,12 +1,13 @@
 // The CoinGecko-compatible surface through CoinGecko's own SDK, configured with nothing but
 // a base URL (and the key it insists on, which this service ignores).
 import Coingecko, { BadRequestError, NotFoundError } from '@coingecko/coingecko-typescript';
+import Redis from 'ioredis';
 import type { CandleWrite } from '../src/price-history/candles.repository';
 import { CurrenciesService } from '../src/currencies/currencies.service';
 import { FxRatesRepository } from '../src/currencies/fx-rates.repository';
 import { clientsFor } from './support/clients';
 import { anAsset, MarketSeeder, minuteCandles } from './support/market-fixtures';
-import { startTestApp, type TestApp } from './support/test-app';
+import { serverRedisUrl, startTestApp, type TestApp } from './support/test-app';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -273,5 +274,29 @@ describe('CoinGecko API v3 through the official SDK (e2e)', () => {
 
     expect(v3.status).toBe(200);
     expect(v1.status).toBe(400);
+  });
+
+  it('caches one answer whatever the caller’s key, and keeps keys out of the cache', async () => {
+    const ask = (key: string) =>
+      api.get('/api/v3/simple/price', {
+        query: { ids: 'bitcoin', vs_currencies: 'usd,eur', x_cg_demo_api_key: key },
+      });
+    const first = await ask('CG-first-caller-secret');
+    const second = await ask('CG-second-caller-secret');
+
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.headers.get('x-cache')).toBe('HIT');
+    expect(second.body).toEqual(first.body);
+    if (serverRedisUrl) {
+      const redis = new Redis(serverRedisUrl);
+      try {
+        const keys = await redis.keys(`${sut.config.redis.keyPrefix}:*`);
+        expect(keys.length).toBeGreaterThan(0);
+        expect(keys.filter((key) => key.includes('caller-secret'))).toEqual([]);
+      } finally {
+        redis.disconnect();
+      }
+    }
   });
 });

@@ -8,6 +8,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { CSV_ALTERNATIVE, RESPONSE_FORMATS, responseFormat } from '../http/csv';
+import { isSecretParameter } from '../logging/redact-url';
 import { CACHE_SCOPE, type CacheScope } from './cache-scope.constants';
 import { CacheVersionsService } from './cache-versions.service';
 import {
@@ -22,9 +23,15 @@ import { ResponseCacheService } from './response-cache.service';
 const CARRIED_HEADERS = ['x-total-count', 'x-has-more'];
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/**
+ * The query as part of a cache key: sorted, and without credentials (`x_cg_demo_api_key`,
+ * `token`, … as the log redaction names them), which no cached answer depends on and which
+ * must not end up in Redis key names, nor split one answer into a copy per caller.
+ */
 function normalisedQuery(query: unknown): string {
   if (!query || typeof query !== 'object') return '';
   return Object.entries(query as Record<string, unknown>)
+    .filter(([k]) => !isSecretParameter(k))
     .map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `${k}=${v}`)

@@ -34,6 +34,27 @@ export function loadStaticFiles(): ReadonlyMap<string, StaticFile> {
 
 export type PageName = 'market' | 'asset' | 'ops';
 
+const PAGE_TITLES: Record<PageName, string> = {
+  market: 'Market',
+  asset: 'Asset',
+  ops: 'Operations',
+};
+
+/** Each page inside the layout (head, header and navigation in one place), read once. */
+const pages = new Map<PageName, string>();
+function pageHtml(page: PageName): string {
+  let html = pages.get(page);
+  if (html === undefined) {
+    const content = read(join(PAGES_DIR, `${page}.html`)).replace(/^<!--.*-->\n/, '');
+    html = read(join(PAGES_DIR, 'layout.html'))
+      .replace('<!-- title -->', PAGE_TITLES[page])
+      .replace('<!-- page -->', page)
+      .replace('<!-- content -->\n', content.replace(/^(?=.)/gm, '    '));
+    pages.set(page, html);
+  }
+  return html;
+}
+
 /**
  * A page's HTML with the settings its script reads (no inline script under the CSP: they
  * travel as `<meta>` values). Values are escaped for an attribute.
@@ -45,7 +66,7 @@ export function renderPage(page: PageName, settings: Record<string, string | num
         `    <meta name="dashboard:${name}" content="${escapeAttribute(String(value))}" />`,
     )
     .join('\n');
-  return read(join(PAGES_DIR, `${page}.html`)).replace('<!-- settings -->', meta.trimStart());
+  return pageHtml(page).replace('<!-- settings -->', meta.trimStart());
 }
 
 function escapeAttribute(text: string): string {

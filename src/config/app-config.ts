@@ -1,15 +1,9 @@
 // The typed configuration every other module injects. Built once from the environment by
 // `loadAppConfig`; nothing else in src/ reads process.env.
-import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
-import {
-  Environment,
-  PROVIDER_NAMES,
-  type LogLevel,
-  type NodeEnv,
-  type ProviderName,
-} from './environment';
-import { CurrencyEnvironment } from './currency-environment';
+import type { ValidationError } from 'class-validator';
+import { readEnvironment } from './environment';
+import { PROVIDER_NAMES, type ProviderName } from './ingestion-environment';
+import type { LogLevel, NodeEnv } from './server-environment';
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
@@ -135,9 +129,6 @@ export abstract class AppConfig {
   abstract readonly log: { level: LogLevel };
 }
 
-const ENVIRONMENT_KEYS = Object.keys(new Environment()) as (keyof Environment)[];
-const CURRENCY_KEYS = Object.keys(new CurrencyEnvironment()) as (keyof CurrencyEnvironment)[];
-
 function flatten(errors: ValidationError[]): { variable: string; message: string }[] {
   return errors.flatMap((error) =>
     [...new Set(Object.values(error.constraints ?? {}))].map((message) => ({
@@ -166,17 +157,8 @@ const parseSymbols = (value: string): string[] => [
  * ConfigValidationError naming every bad variable. Empty strings count as unset.
  */
 export function loadAppConfig(source: Record<string, string | undefined> = process.env): AppConfig {
-  const plain: Record<string, string> = {};
-  for (const key of [...ENVIRONMENT_KEYS, ...CURRENCY_KEYS]) {
-    const value = source[key];
-    if (value !== undefined && value.trim() !== '') plain[key] = value;
-  }
-  const env = plainToInstance(Environment, plain);
-  const fx = plainToInstance(CurrencyEnvironment, plain);
-  const problems = flatten([
-    ...validateSync(env, { forbidUnknownValues: true }),
-    ...validateSync(fx, { forbidUnknownValues: true }),
-  ]);
+  const { env, errors } = readEnvironment(source);
+  const problems = flatten(errors);
 
   const corsList = env.CORS_ORIGINS ? parseList(env.CORS_ORIGINS) : undefined;
   if (env.NODE_ENV === 'production' && (!corsList || corsList.includes('*'))) {
@@ -285,10 +267,10 @@ export function loadAppConfig(source: Record<string, string | undefined> = proce
       heartbeatMs: env.WS_HEARTBEAT_SECONDS * 1_000,
     },
     currencies: {
-      carryDays: fx.FX_CARRY_DAYS,
-      bundle: { dir: fx.FX_BUNDLE_DIR, import: fx.FX_BUNDLE_IMPORT },
-      ratesIntervalMs: fx.FX_RATES_INTERVAL_SECONDS * 1_000,
-      cacheMs: fx.FX_CACHE_SECONDS * 1_000,
+      carryDays: env.FX_CARRY_DAYS,
+      bundle: { dir: env.FX_BUNDLE_DIR, import: env.FX_BUNDLE_IMPORT },
+      ratesIntervalMs: env.FX_RATES_INTERVAL_SECONDS * 1_000,
+      cacheMs: env.FX_CACHE_SECONDS * 1_000,
     },
     log: { level: env.LOG_LEVEL },
   };

@@ -1,6 +1,6 @@
 // The environment variables of quote currencies (issue 19), validated with the rest at boot.
 import { IsString, MinLength } from 'class-validator';
-import { BooleanVar, IntegerVar } from './environment';
+import { BooleanVar, IntegerVar } from './environment-decorators';
 
 export class CurrencyEnvironment {
   /**

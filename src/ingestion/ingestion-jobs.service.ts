@@ -11,7 +11,7 @@ import {
   type IdempotentResponse,
 } from '../common/idempotency/idempotency.service';
 import { AppConfig } from '../config/app-config';
-import type { ProviderName } from '../config/environment';
+import type { ProviderName } from '../config/ingestion-environment';
 import { AdvisoryLockService } from '../database/advisory-lock.service';
 import { DatabaseServer } from '../database/database-server';
 import type { SyncResultDto } from './dto/sync.dto';

@@ -4,7 +4,7 @@ import { AppException } from '../common/errors/app.exception';
 import { ErrorCode } from '../common/errors/error-code';
 import { OutageLog, nextAttemptAt } from '../common/logging/outage-log';
 import { AppConfig } from '../config/app-config';
-import type { ProviderName } from '../config/environment';
+import type { ProviderName } from '../config/ingestion-environment';
 import type { AssetUpsertResult } from '../cryptocurrencies/asset-upsert';
 import { AssetsRepository } from '../cryptocurrencies/assets.repository';
 import { MarketDataPublisher } from '../price-history/market-data.publisher';

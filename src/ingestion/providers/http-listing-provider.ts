@@ -1,5 +1,5 @@
 import type { AppConfig } from '../../config/app-config';
-import type { ProviderName } from '../../config/environment';
+import type { ProviderName } from '../../config/ingestion-environment';
 import { ProviderHttpClient } from './http-client';
 import type { FetchedPayload, MarketDataProvider, NormalisedBatch } from './market-data-provider';
 

@@ -1,5 +1,5 @@
 import type { AssetRecord } from '../../common/market/asset-record';
-import type { ProviderName } from '../../config/environment';
+import type { ProviderName } from '../../config/ingestion-environment';
 
 /** A provider response exactly as fetched, before any interpretation. */
 export interface FetchedPayload {

@@ -1,5 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { filter, firstValueFrom } from 'rxjs';
+import { CurrenciesService } from '../src/currencies/currencies.service';
+import { FxRatesRepository } from '../src/currencies/fx-rates.repository';
 import { PriceBus } from '../src/price-history/price-bus';
 import { TIMEFRAMES } from '../src/price-history/timeframe';
 import { describeInChromium, launchChromium, watchPage } from './support/browser';
@@ -86,6 +88,20 @@ describeInChromium('Dashboard asset page in headless Chromium (e2e)', () => {
       { 'content-type': 'text/csv', 'x-api-key': ADMIN_KEY },
     );
     expect(imported.status).toBe(200);
+    // Euro rates over the seeded history, for the currency picker.
+    const rates = sut.app.get(FxRatesRepository);
+    await rates.upsertCurrencies([
+      { code: 'eur', name: 'Euro', kind: 'fiat', source: 'coingecko' },
+    ]);
+    await rates.upsertRates(
+      Array.from({ length: 1_010 }, (_, i) => ({
+        currency: 'eur',
+        day: new Date(Date.now() - i * DAY).toISOString().slice(0, 10),
+        rate: '0.9',
+        source: 'coingecko',
+      })),
+    );
+    await sut.app.get(CurrenciesService).ratesChanged();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     watch = watchPage(page, sut.baseUrl);
@@ -217,6 +233,53 @@ describeInChromium('Dashboard asset page in headless Chromium (e2e)', () => {
     await page.click('#sentiment-form button');
     await page.locator('#sentiment-result .badge').waitFor();
     expect(await page.locator('#sentiment-result .badge').textContent()).toBe('Bullish');
+  });
+
+  it('shows the asset in the currency chosen: price, facts, candles and the live candle converted', async () => {
+    const yearIn = (currency: string) =>
+      page.waitForResponse((response) => {
+        const params = new URL(response.url()).searchParams;
+        return (
+          response.url().includes('/BTC/ohlc?') &&
+          params.get('timeframe') === '1d' &&
+          !params.has('end') &&
+          (params.get('vs_currency') ?? 'usd') === currency
+        );
+      });
+    const inEuros = yearIn('eur');
+    await page.goto(`${sut.baseUrl}/dashboard/assets/btc?range=1Y&vs_currency=eur`);
+    const year = (await (await inEuros).json()) as { ohlc: { timestamp: number; close: number }[] };
+    await waitFor(
+      async () => ((await page.textContent('#asset-price')) ?? '').startsWith('€'),
+      'the price in euros',
+      10_000,
+      50,
+    );
+    expect(await page.inputValue('#currency')).toBe('eur');
+    expect(await page.locator('#facts').innerText()).toMatch(/Volume 24h\s+€/);
+    const usd = await clients.market.ohlc('BTC', { timeframe: '1d', limit: 365 });
+    const day = year.ohlc.at(-2)!;
+    const sameDay = usd.body.ohlc.find((candle) => candle.timestamp === day.timestamp)!;
+    expect(day.close).toBeCloseTo(sameDay.close! * 0.9, 2);
+    // The live daily candle arrives converted (updates in another currency are dropped).
+    const today = new Date(Math.floor(Date.now() / DAY) * DAY).toISOString();
+    await waitFor(
+      async () => (await chart('live')) === today,
+      'the live candle in euros',
+      10_000,
+      50,
+    );
+
+    const inDollars = yearIn('usd');
+    await page.selectOption('#currency', 'usd');
+    await inDollars;
+    await waitFor(
+      async () => ((await page.textContent('#asset-price')) ?? '').startsWith('$'),
+      'the price in dollars',
+      10_000,
+      50,
+    );
+    expect(new URL(page.url()).searchParams.has('vs_currency')).toBe(false);
   });
 
   it.each(['/dashboard', '/dashboard/assets/BTC'])(

@@ -78,7 +78,7 @@ function toBars(candles, step) {
   return bars;
 }
 
-export function createPriceChart(container, symbol, { onLoaded } = {}) {
+export function createPriceChart(container, symbol, { onLoaded, currency = () => 'usd' } = {}) {
   let colors = palette();
   let priceText = new Intl.NumberFormat('en-US', priceOptions(1));
   const chart = createChart(container, {
@@ -166,7 +166,12 @@ export function createPriceChart(container, symbol, { onLoaded } = {}) {
 
   async function fetchCandles(timeframe, limit, end) {
     const answer = await api(`/api/v1/cryptocurrencies/${symbol}/ohlc`, {
-      query: { timeframe, limit, end: end === undefined ? undefined : new Date(end).toISOString() },
+      query: {
+        timeframe,
+        limit,
+        end: end === undefined ? undefined : new Date(end).toISOString(),
+        vs_currency: currency() === 'usd' ? undefined : currency(),
+      },
     });
     return answer;
   }
@@ -243,7 +248,12 @@ export function createPriceChart(container, symbol, { onLoaded } = {}) {
 
   async function showIndicator(name) {
     const answer = await api(`/api/v1/cryptocurrencies/${symbol}/indicators`, {
-      query: { timeframe: state.timeframe, indicators: name, limit: 500 },
+      query: {
+        timeframe: state.timeframe,
+        indicators: name,
+        limit: 500,
+        vs_currency: currency() === 'usd' ? undefined : currency(),
+      },
     });
     hideIndicator(name);
     const pane = PANES.includes(name) ? 1 + PANES.filter((p) => shown.has(p)).length : 0;

@@ -14,15 +14,15 @@ function fact(label, value, title) {
   return [el('dt', {}, label), el('dd', { className: 'tabular', title }, value)];
 }
 
-function extreme(price, date) {
+function extreme(price, date, currency) {
   if (price === null || price === undefined) return '—';
   return date
-    ? `${formatPrice(price)} · ${formatDateTime(date).replace(/, \d\d:\d\d UTC$/, '')}`
-    : formatPrice(price);
+    ? `${formatPrice(price, currency)} · ${formatDateTime(date).replace(/, \d\d:\d\d UTC$/, '')}`
+    : formatPrice(price, currency);
 }
 
 /** Facts of the detail, the latest price's freshness and where the chart's candles come from. */
-export function renderFacts(target, { detail, latest, candleSource, staleMs, now }) {
+export function renderFacts(target, { detail, latest, candleSource, staleMs, now, currency }) {
   const supply = [
     ['Circulating supply', detail.circulating_supply],
     ['Total supply', detail.total_supply],
@@ -31,14 +31,17 @@ export function renderFacts(target, { detail, latest, candleSource, staleMs, now
   const age = now - Date.parse(detail.last_updated);
   const priceAge = latest ? latest.age_ms : null;
   target.replaceChildren(
-    ...fact('Market cap', formatCompact(detail.market_cap)),
+    ...fact('Market cap', formatCompact(detail.market_cap, currency)),
     ...fact('Rank', detail.market_cap_rank ?? '—'),
-    ...fact('Volume 24h', formatCompact(detail.total_volume)),
-    ...fact('High / low 24h', `${formatPrice(detail.high_24h)} / ${formatPrice(detail.low_24h)}`),
+    ...fact('Volume 24h', formatCompact(detail.total_volume, currency)),
+    ...fact(
+      'High / low 24h',
+      `${formatPrice(detail.high_24h, currency)} / ${formatPrice(detail.low_24h, currency)}`,
+    ),
     ...fact('Change 30d', formatPercent(detail.price_change_percentage_30d).text),
     ...supply.flatMap(([label, value]) => fact(label, formatAmount(value))),
-    ...fact('All-time high', extreme(detail.ath, detail.ath_date)),
-    ...fact('All-time low', extreme(detail.atl, detail.atl_date)),
+    ...fact('All-time high', extreme(detail.ath, detail.ath_date, currency)),
+    ...fact('All-time low', extreme(detail.atl, detail.atl_date, currency)),
     ...fact(
       'Values from',
       `${detail.source} · ${Number.isFinite(age) ? `${formatAge(age)} ago` : 'never'}`,

@@ -1,6 +1,15 @@
 // GET /dashboard/assets/{symbol}: one asset's chart (timeframes, ranges, indicators, live
 // candle), its facts and a sentiment box. The URL keeps the view: ?timeframe=1h&range=1M&indicators=sma,rsi.
-import { api, connectLive, el, markNavigation, monogram, setting } from './common.js';
+import {
+  api,
+  connectLive,
+  currencyFromUrl,
+  el,
+  fillCurrencyPicker,
+  markNavigation,
+  monogram,
+  setting,
+} from './common.js';
 import { createPriceChart, TIMEFRAME_SECONDS } from './asset-chart.js';
 import { renderFacts, wireSentiment } from './asset-facts.js';
 import { formatAge, formatPercent, formatPrice } from './format.js';
@@ -26,6 +35,7 @@ const state = {
   indicators: new Set(
     (params.get('indicators') ?? '').split(',').filter((name) => name in INDICATORS),
   ),
+  currency: currencyFromUrl(params),
   detail: null,
   latest: null,
   candleSource: null,
@@ -38,6 +48,7 @@ function say(text) {
 }
 
 const chart = createPriceChart($('chart'), SYMBOL, {
+  currency: () => state.currency,
   onLoaded: (answer) => {
     state.candleSource = answer.source;
     showFacts();
@@ -52,23 +63,26 @@ const chart = createPriceChart($('chart'), SYMBOL, {
 const live = connectLive({
   symbols: () => [SYMBOL],
   timeframes: () => [chart.timeframe],
+  currency: () => state.currency,
+  // Updates come in the currency subscribed; one still in flight from before a switch is dropped.
   onPrice: (update) => {
-    if (update.symbol !== SYMBOL) return;
+    if (update.symbol !== SYMBOL || (update.vs_currency ?? 'usd') !== state.currency) return;
     showPrice(update.price, update.change_24h, Date.parse(update.timestamp));
   },
   onCandle: (candle) => {
-    if (candle.symbol === SYMBOL) chart.update(candle);
+    if (candle.symbol !== SYMBOL || (candle.vs_currency ?? 'usd') !== state.currency) return;
+    chart.update(candle);
   },
 });
 
 function showPrice(price, change, updatedAt) {
-  $('asset-price').textContent = formatPrice(price);
+  $('asset-price').textContent = formatPrice(price, state.currency);
   const { text, className } = formatPercent(change);
   $('asset-change').textContent = `${text} 24h`;
   $('asset-change').className = `change ${className}`;
   const age = live.now() - updatedAt;
   $('asset-age').textContent = age > STALE_MS ? `stale · ${formatAge(age)} old` : '';
-  document.title = `${SYMBOL} ${formatPrice(price)} — Crypto Market API`;
+  document.title = `${SYMBOL} ${formatPrice(price, state.currency)} — Crypto Market API`;
 }
 
 function showFacts() {
@@ -81,6 +95,7 @@ function remember() {
   if (state.range) query.set('range', state.range);
   else query.set('timeframe', state.timeframe);
   if (state.indicators.size) query.set('indicators', [...state.indicators].join(','));
+  if (state.currency !== 'usd') query.set('vs_currency', state.currency);
   history.replaceState(null, '', `${location.pathname}?${query}`);
 }
 
@@ -153,9 +168,10 @@ for (const button of $('indicators').querySelectorAll('button')) {
 
 async function loadAsset() {
   try {
+    const query = { vs_currency: state.currency === 'usd' ? undefined : state.currency };
     const [detail, latest] = await Promise.all([
-      api(`/api/v1/cryptocurrencies/${SYMBOL}`),
-      api(`/api/v1/cryptocurrencies/${SYMBOL}/price`).catch(() => null),
+      api(`/api/v1/cryptocurrencies/${SYMBOL}`, { query }),
+      api(`/api/v1/cryptocurrencies/${SYMBOL}/price`, { query }).catch(() => null),
     ]);
     state.detail = detail;
     state.latest = latest;
@@ -176,7 +192,15 @@ async function loadAsset() {
 wireSentiment($('sentiment-form'), $('sentiment-text'), $('sentiment-result'));
 markNavigation('market');
 setInterval(showFacts, 10_000);
-void loadAsset();
-void show().then(async () => {
-  for (const name of state.indicators) await chart.showIndicator(name).catch(() => undefined);
+$('currency').addEventListener('change', () => {
+  state.currency = $('currency').value;
+  void loadAsset();
+  void show();
+});
+void fillCurrencyPicker($('currency'), state.currency).then((currency) => {
+  state.currency = currency;
+  void loadAsset();
+  return show().then(async () => {
+    for (const name of state.indicators) await chart.showIndicator(name).catch(() => undefined);
+  });
 });

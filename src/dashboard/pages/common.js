@@ -143,6 +143,34 @@ export function connectLive({ symbols, timeframes, currency, onPrice, onCandle, 
   };
 }
 
+/** The quote currency a page's URL names (`?vs_currency=eur`), usd by default. */
+export function currencyFromUrl(params) {
+  const code = params.get('vs_currency') ?? '';
+  return /^[a-z]{3,5}$/.test(code) ? code : 'usd';
+}
+
+/**
+ * Fills a currency picker with the currencies the service quotes in (USD first) and answers
+ * the one to use: `current` when supported, else usd. Hidden when there is no choice.
+ */
+export async function fillCurrencyPicker(picker, current) {
+  let supported = ['usd'];
+  try {
+    supported = await api('/api/v3/simple/supported_vs_currencies');
+  } catch {
+    // The page still works in USD; the picker stays hidden.
+  }
+  const chosen = supported.includes(current) ? current : 'usd';
+  const ordered = ['usd', ...supported.filter((code) => code !== 'usd').sort()];
+  picker.replaceChildren(
+    ...ordered.map((code) =>
+      el('option', { value: code, selected: code === chosen }, code.toUpperCase()),
+    ),
+  );
+  picker.hidden = ordered.length < 2;
+  return chosen;
+}
+
 /** Marks the current page's link in the navigation. */
 export function markNavigation(page) {
   for (const link of document.querySelectorAll('nav a[data-page]')) {

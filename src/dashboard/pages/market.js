@@ -1,6 +1,15 @@
 // GET /dashboard: the market table. Reads the listing, shows a page of it, keeps its
 // prices live over Socket.IO and marks prices older than PRICE_STALE_SECONDS as stale.
-import { api, connectLive, el, markNavigation, monogram, setting } from './common.js';
+import {
+  api,
+  connectLive,
+  currencyFromUrl,
+  el,
+  fillCurrencyPicker,
+  markNavigation,
+  monogram,
+  setting,
+} from './common.js';
 import { formatAge, formatCompact, formatPercent, formatPrice } from './format.js';
 import { loadSparklines, sparkline } from './sparklines.js';
 
@@ -16,9 +25,7 @@ const state = {
   perPage: PAGE_SIZES.includes(Number(params.get('per_page')))
     ? Number(params.get('per_page'))
     : 25,
-  currency: /^[a-z]{3,5}$/.test(params.get('vs_currency') ?? '')
-    ? params.get('vs_currency')
-    : 'usd',
+  currency: currencyFromUrl(params),
   pages: 1,
 };
 /** The rows on screen, by symbol. */
@@ -62,7 +69,9 @@ function showFreshness(row) {
 function renderRow(asset) {
   const link = el(
     'a',
-    { href: `/dashboard/assets/${encodeURIComponent(asset.symbol)}` },
+    {
+      href: `/dashboard/assets/${encodeURIComponent(asset.symbol)}${state.currency === 'usd' ? '' : `?vs_currency=${state.currency}`}`,
+    },
     el('span', { className: 'asset-name' }, asset.name),
     el('span', { className: 'symbol' }, asset.symbol),
   );
@@ -232,24 +241,6 @@ $('per-page').addEventListener('change', () => {
   state.page = 1;
   void load();
 });
-/** The currency picker, filled from the currencies the service can quote in (USD first). */
-async function loadCurrencies() {
-  const picker = $('currency');
-  let supported = ['usd'];
-  try {
-    supported = await api('/api/v3/simple/supported_vs_currencies');
-  } catch {
-    // The table still works in USD; the picker stays hidden.
-  }
-  if (!supported.includes(state.currency)) state.currency = 'usd';
-  const ordered = ['usd', ...supported.filter((code) => code !== 'usd').sort()];
-  picker.replaceChildren(
-    ...ordered.map((code) =>
-      el('option', { value: code, selected: code === state.currency }, code.toUpperCase()),
-    ),
-  );
-  picker.hidden = ordered.length < 2;
-}
 $('currency').addEventListener('change', () => {
   state.currency = $('currency').value;
   void load();
@@ -257,4 +248,7 @@ $('currency').addEventListener('change', () => {
 $('legend').textContent = `Prices older than ${formatAge(STALE_MS)} are marked stale.`;
 setInterval(() => rows.forEach(showFreshness), 5000);
 markNavigation('market');
-void loadCurrencies().then(load);
+void fillCurrencyPicker($('currency'), state.currency).then((currency) => {
+  state.currency = currency;
+  return load();
+});

@@ -101,6 +101,18 @@ describeInChromium('Dashboard asset page in headless Chromium (e2e)', () => {
         source: 'coingecko',
       })),
     );
+    // Pound rates for the last 100 days only: older days have no price in pounds.
+    await rates.upsertCurrencies([
+      { code: 'gbp', name: 'British Pound', kind: 'fiat', source: 'coingecko' },
+    ]);
+    await rates.upsertRates(
+      Array.from({ length: 100 }, (_, i) => ({
+        currency: 'gbp',
+        day: new Date(Date.now() - i * DAY).toISOString().slice(0, 10),
+        rate: '0.8',
+        source: 'coingecko',
+      })),
+    );
     await sut.app.get(CurrenciesService).ratesChanged();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -266,6 +278,20 @@ describeInChromium('Dashboard asset page in headless Chromium (e2e)', () => {
     await waitFor(
       async () => (await chart('live')) === today,
       'the live candle in euros',
+      10_000,
+      50,
+    );
+
+    // Days without a rate are empty buckets, not candles drawn at zero (nor a chart error).
+    const inPounds = yearIn('gbp');
+    await page.selectOption('#currency', 'gbp');
+    const pounds = (await (await inPounds).json()) as { ohlc: { close: number | null }[] };
+    const priced = pounds.ohlc.filter((candle) => candle.close !== null).length;
+    expect(priced).toBeGreaterThan(50);
+    expect(priced).toBeLessThan(pounds.ohlc.length - 200);
+    await waitFor(
+      async () => Number(await chart('candles')) === priced,
+      'the candles priced in pounds',
       10_000,
       50,
     );

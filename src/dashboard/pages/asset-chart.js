@@ -65,6 +65,12 @@ function toBars(candles, step) {
       const missing = Math.min(MAX_GAP_BUCKETS, Math.round((time - previous) / step) - 1);
       for (let i = 1; i <= missing; i++) bars.push({ time: previous + i * step });
     }
+    previous = time;
+    // No price in the quote currency that day (no exchange rate): an empty bucket too.
+    if (candle.close === null) {
+      bars.push({ time });
+      continue;
+    }
     bars.push({
       time,
       open: candle.open,
@@ -73,7 +79,6 @@ function toBars(candles, step) {
       close: candle.close,
       volume: candle.volume,
     });
-    previous = time;
   }
   return bars;
 }
@@ -226,7 +231,7 @@ export function createPriceChart(container, symbol, { onLoaded, currency = () =>
 
   /** The live candle of the timeframe on show (older updates are ignored). */
   function update(candle) {
-    if (candle.timeframe !== state.timeframe) return;
+    if (candle.timeframe !== state.timeframe || candle.close === null) return;
     const time = Date.parse(candle.open_time) / 1000;
     const last = state.bars.at(-1);
     if (last && time < last.time) return;
@@ -272,7 +277,13 @@ export function createPriceChart(container, symbol, { onLoaded, currency = () =>
         },
         pane,
       );
-      line.setData(points.map((p) => ({ time: p.timestamp / 1000, value: p[field] })));
+      line.setData(
+        points.map((p) =>
+          p[field] === null || p[field] === undefined
+            ? { time: p.timestamp / 1000 }
+            : { time: p.timestamp / 1000, value: p[field] },
+        ),
+      );
       return line;
     });
     shown.set(name, series);

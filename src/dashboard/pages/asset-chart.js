@@ -55,6 +55,9 @@ function palette() {
   };
 }
 
+const isPriced = (candle) =>
+  [candle.open, candle.high, candle.low, candle.close].every((value) => typeof value === 'number');
+
 /** Candles as chart bars, with whitespace bars where buckets are missing. */
 function toBars(candles, step) {
   const bars = [];
@@ -67,7 +70,7 @@ function toBars(candles, step) {
     }
     previous = time;
     // No price in the quote currency that day (no exchange rate): an empty bucket too.
-    if (candle.close === null) {
+    if (!isPriced(candle)) {
       bars.push({ time });
       continue;
     }
@@ -115,6 +118,8 @@ export function createPriceChart(container, symbol, { onLoaded, currency = () =>
   const state = {
     timeframe: '1h',
     bars: [],
+    /** A load of the timeframe is under way: live candles and older pages wait for it. */
+    replacing: false,
     exhausted: false,
     loading: null,
     generation: 0,
@@ -186,7 +191,13 @@ export function createPriceChart(container, symbol, { onLoaded, currency = () =>
     const generation = ++state.generation;
     state.timeframe = timeframe;
     state.exhausted = false;
-    const answer = await fetchCandles(timeframe, Math.min(1000, limit));
+    state.replacing = true;
+    let answer;
+    try {
+      answer = await fetchCandles(timeframe, Math.min(1000, limit));
+    } finally {
+      if (generation === state.generation) state.replacing = false;
+    }
     if (generation !== state.generation) return null;
     state.bars = toBars(answer.ohlc, TIMEFRAME_SECONDS[timeframe]);
     draw();
@@ -197,7 +208,7 @@ export function createPriceChart(container, symbol, { onLoaded, currency = () =>
 
   /** Scrolled back to the oldest bar: the page before it, until an empty page. */
   async function loadOlder() {
-    if (state.loading || state.exhausted || state.bars.length === 0) return;
+    if (state.loading || state.exhausted || state.replacing || state.bars.length === 0) return;
     const generation = state.generation;
     const step = TIMEFRAME_SECONDS[state.timeframe];
     const oldest = state.bars[0].time;
@@ -231,7 +242,7 @@ export function createPriceChart(container, symbol, { onLoaded, currency = () =>
 
   /** The live candle of the timeframe on show (older updates are ignored). */
   function update(candle) {
-    if (candle.timeframe !== state.timeframe || candle.close === null) return;
+    if (candle.timeframe !== state.timeframe || state.replacing || !isPriced(candle)) return;
     const time = Date.parse(candle.open_time) / 1000;
     const last = state.bars.at(-1);
     if (last && time < last.time) return;

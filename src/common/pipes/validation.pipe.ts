@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { AppException, type FieldError } from '../errors/app.exception';
 import { isLenientQuery } from './lenient-query';
+import { QueryMemo } from './query-memo';
 
 /** Constraints on a value's presence or type: when one fails, the others only add noise. */
 const TYPE_CONSTRAINTS = new Set([
@@ -56,6 +57,8 @@ function nestsDeeperThan(value: unknown, max: number): boolean {
  * array index; a body nested deeper than MAX_BODY_DEPTH is refused before it is transformed.
  */
 class ApiValidationPipe extends ValidationPipe {
+  private readonly queries = new QueryMemo();
+
   constructor(
     options: ValidationPipeOptions,
     /** For @LenientQuery() DTOs: unknown parameters stripped, not refused. */
@@ -65,8 +68,8 @@ class ApiValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'query' && isLenientQuery(metadata.metatype)) {
-      return this.lenient.transform(value, metadata);
+    if (metadata.type === 'query' && typeof metadata.metatype === 'function') {
+      return this.transformQuery(value, metadata, metadata.metatype);
     }
     const isDto = typeof metadata.metatype === 'function' && this.toValidate(metadata);
     if (
@@ -83,6 +86,22 @@ class ApiValidationPipe extends ValidationPipe {
       ]);
     }
     return super.transform(value, metadata);
+  }
+
+  /** A query DTO, from the memo when the same query was validated before. */
+  private async transformQuery(
+    value: unknown,
+    metadata: ArgumentMetadata,
+    metatype: object,
+  ): Promise<unknown> {
+    const key = this.queries.keyOf(metatype, value);
+    const known = key === undefined ? undefined : this.queries.get(key);
+    if (known) return known;
+    const result: unknown = isLenientQuery(metatype)
+      ? await this.lenient.transform(value, metadata)
+      : await super.transform(value, metadata);
+    if (key !== undefined) this.queries.set(key, result);
+    return result;
   }
 }
 

@@ -127,8 +127,8 @@ function readSection(r: ReadResults): Section {
         const identity = key.startsWith('listing') ? r.service.listingHot : r.service.ohlcHot;
         return figure(r.encoded[key], { name: 'identity', value: rps(identity) });
       }),
-      figure(r.live.listingHot, { name: 'quiet market', value: rps(r.service.listingHot) }, 0.8),
-      figure(r.live.ohlcHot, { name: 'quiet market', value: rps(r.service.ohlcHot) }, 0.8),
+      figure(r.live.listingHot, { name: 'quiet market', value: rps(r.quiet.listingHot) }, 0.8),
+      figure(r.live.ohlcHot, { name: 'quiet market', value: rps(r.quiet.ohlcHot) }, 0.8),
       figure(r.service.listingCold, bare),
       figure(r.service.ohlcCold, bare),
     ],
@@ -147,8 +147,12 @@ function readSection(r: ReadResults): Section {
         'the very bytes of the same cached answer from Redis (copied from the service before the run), and ' +
         'with the textbook build serving them through its CacheInterceptor. The cold rows, which query ' +
         'PostgreSQL, are compared with the small price route and are informational.',
+      'Rows and their references run side by side and are measured in turn, run by run (run 1 of every ' +
+        'row, then run 2, …), so that a ratio compares servers under the same conditions rather than the ' +
+        "drift of a shared VM's speed over the minutes between them.",
       'Live-feed rows: the same service started with MARKET_SIMULATOR=true (8 symbols, BTC among them, ' +
-        '20 trades/s each, flushed every second), so the listing and BTC generations are bumped while they run.',
+        '20 trades/s each, flushed every second), so the listing and BTC generations are bumped while they run; ' +
+        'measured in turn with the quiet service (the "quiet market" rows).',
       'The bare Nest route (`bench/support/bare-nest-server.ts`) separates what Nest itself costs from ' +
         'what the service adds on every request: rate limiting (Redis leases, five headers), security, ' +
         'CORS, request-id and response-time headers, validation pipes, request logger, metrics.',
@@ -161,6 +165,7 @@ function readSection(r: ReadResults): Section {
         ...Object.values(r.textbook),
         ...Object.values(r.service),
         ...Object.values(r.encoded),
+        ...Object.values(r.quiet),
         ...Object.values(r.live),
       ]),
     ],

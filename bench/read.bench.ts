@@ -16,7 +16,7 @@ import {
   load,
   machine,
   range,
-  repeat,
+  summarise,
   startServer,
   table,
   type LoadResult,
@@ -59,8 +59,10 @@ export interface ReadResults {
   service: Record<ServiceRoute, RouteResult>;
   /** The cached listing and OHLC asked for in br and gzip. */
   encoded: Record<EncodedRoute, RouteResult>;
-  /** The cached listing and OHLC with the market simulator writing at its default rate. */
+  /** The cached listing and OHLC with the market simulator writing at its default rate… */
   live: Record<'listingHot' | 'ohlcHot', RouteResult>;
+  /** … and on the quiet service, measured in turn with them. */
+  quiet: Record<'listingHot' | 'ohlcHot', RouteResult>;
   express?: Record<'price' | 'listingHot' | 'ohlcHot', RouteResult>;
   embedded?: Record<'price' | 'listingCold' | 'ohlcCold', RouteResult>;
 }
@@ -118,6 +120,70 @@ async function seedReadData(seeder: Seeder): Promise<void> {
   ]);
 }
 
+/** A route on a running server, as one row of the report. */
+interface Row {
+  url: string;
+  target: Target;
+  label: string;
+}
+
+/** One load run of a row; a last request drains what the run left queued. */
+async function measureRow({ url: baseUrl, target }: Row, seconds: number): Promise<LoadResult> {
+  const { path, headers } = target;
+  const url = typeof path === 'string' ? `${baseUrl}${path}` : baseUrl;
+  const paths = typeof path === 'string' ? undefined : path;
+  const result = await load(url, { seconds, paths, headers });
+  // Requests still queued when a run stops would eat into the next one (the embedded
+  // database serves one query at a time, in order): one more request answers after them,
+  // in identity, as the rows without an encoding ask (fetch would ask for gzip by default).
+  const response = await fetch(paths ? `${baseUrl}${paths()}` : url, {
+    headers: { 'accept-encoding': 'identity' },
+    signal: AbortSignal.timeout(120_000),
+  });
+  await response.arrayBuffer();
+  return result;
+}
+
+/**
+ * Measures rows in turn, run by run: run 1 of every row, then run 2 of every row, … So a
+ * row and its reference, on servers running side by side, are measured under the same
+ * conditions; on a shared VM whose speed drifts by tens of percent over minutes, rows
+ * measured minutes apart would compare the drift, not the servers.
+ */
+async function measureInterleaved<K extends string>(
+  rows: Record<K, Row>,
+  options: ReadOptions,
+): Promise<Record<K, RouteResult>> {
+  const keys = Object.keys(rows) as K[];
+  for (const key of keys) await measureRow(rows[key], options.warmupSeconds);
+  const runs = new Map<K, LoadResult[]>(keys.map((key) => [key, []]));
+  for (let run = 0; run < options.runs; run++) {
+    for (const key of keys) runs.get(key)!.push(await measureRow(rows[key], options.seconds));
+  }
+  const results = {} as Record<K, RouteResult>;
+  for (const key of keys) {
+    const values = runs.get(key)!;
+    const fields = Object.keys(values[0]) as (keyof LoadResult)[];
+    const summary = Object.fromEntries(
+      fields.map((field) => [field, summarise(values.map((value) => value[field]))]),
+    ) as Record<keyof LoadResult, Summary>;
+    results[key] = { name: `${rows[key].label}${rows[key].target.name}`, summary };
+    process.stderr.write(`measured ${results[key].name}\n`);
+  }
+  return results;
+}
+
+/** Rows for the given routes of one server. */
+function rowsOf<K extends string>(
+  url: string,
+  routes: Record<K, Target>,
+  label: string,
+): Record<K, Row> {
+  const rows = {} as Record<K, Row>;
+  for (const key of Object.keys(routes) as K[]) rows[key] = { url, target: routes[key], label };
+  return rows;
+}
+
 async function measureRoutes<K extends string>(
   baseUrl: string,
   routes: Record<K, Target>,
@@ -126,26 +192,10 @@ async function measureRoutes<K extends string>(
 ): Promise<Record<K, RouteResult>> {
   const results = {} as Record<K, RouteResult>;
   for (const key of Object.keys(routes) as K[]) {
-    const { name, path, headers } = routes[key];
-    const url = typeof path === 'string' ? `${baseUrl}${path}` : baseUrl;
-    const paths = typeof path === 'string' ? undefined : path;
-    // Requests still queued when a run stops would eat into the next one (the embedded
-    // database serves one query at a time, in order): one more request answers after them.
-    const drain = () =>
-      // identity, as the rows without an encoding ask (fetch would ask for gzip by default).
-      fetch(paths ? `${baseUrl}${paths()}` : url, {
-        headers: { 'accept-encoding': 'identity' },
-        signal: AbortSignal.timeout(120_000),
-      }).then((response) => response.arrayBuffer());
-    const measure = async (seconds: number) => {
-      const result = await load(url, { seconds, paths, headers });
-      await drain();
-      return result;
-    };
-    await measure(options.warmupSeconds);
-    const summary = await repeat(options.runs, () => measure(options.seconds));
-    results[key] = { name: `${label}${name}`, summary };
-    process.stderr.write(`measured ${label}${name}\n`);
+    Object.assign(
+      results,
+      await measureInterleaved({ [key]: { url: baseUrl, target: routes[key], label } }, options),
+    );
   }
   return results;
 }
@@ -225,65 +275,108 @@ export async function measureReads(options: ReadOptions): Promise<ReadResults> {
     const references = { REDIS_URL, BARE_KEY: seeder.keys.latestPrice('BTC') };
     const withBodies = { ...references, BARE_BODY_PREFIX: bodyPrefix };
     const script = (name: string) => join(DIST, 'bench', 'support', `${name}.js`);
-    const bare = await measureOn(
-      () => startServer(withBodies, script('bare-server'), '/price'),
-      {
-        bare: { name: 'bare Fastify + ioredis GET (reference)', path: '/price' },
-        bareLimited: {
-          name: 'bare Fastify + ioredis: rate-limit script, then GET',
-          path: '/price-limited',
-        },
-        bareListing: {
-          name: 'bare Fastify + ioredis GET of the same listing bytes',
-          path: '/body/listing',
-        },
-        bareOhlc: { name: 'bare Fastify + ioredis GET of the same OHLC bytes', path: '/body/ohlc' },
-      },
-      options,
-      '',
-    );
-    const nest = await measureOn(
-      () => startServer(references, script('bare-nest-server'), '/price'),
-      {
-        bareNest: {
-          name: 'bare Nest (Fastify adapter, no guard/pipe/hook) + ioredis GET',
-          path: '/price',
-        },
-      },
-      options,
-      '',
-    );
     const { price, listingHot, ohlcHot } = SERVICE_ROUTES;
-    const textbook = await measureOn(
-      () =>
-        startServer(withBodies, script('textbook-server'), '/api/v1/cryptocurrencies/BTC/price'),
-      { price, listingHot, ohlcHot },
-      options,
-      'textbook Nest: ',
-    );
-    const service = await startServer(env);
-    let measured, encoded;
-    try {
-      measured = await measureRoutes(service.url, SERVICE_ROUTES, options, '');
-      encoded = await measureRoutes(service.url, ENCODED_ROUTES, options, '');
-    } finally {
-      await service.stop();
-    }
-    // The same service with a live feed: the simulator writes and publishes every flush.
-    const live = await measureOn(
-      () => startServer({ ...env, MARKET_SIMULATOR: 'true' }),
-      { listingHot, ohlcHot },
-      options,
-      'live feed (simulator): ',
-    );
-    const results: ReadResults = {
-      ...bare,
-      ...nest,
-      textbook,
-      service: measured,
-      encoded,
-      live,
+    // Every server of the comparison runs at once, idle but for the row being measured.
+    const running: RunningServer[] = [];
+    const started = async (server: Promise<RunningServer>) => {
+      running.push(await server);
+      return running[running.length - 1].url;
     };
+    let results: ReadResults;
+    try {
+      const bareUrl = await started(startServer(withBodies, script('bare-server'), '/price'));
+      const nestUrl = await started(startServer(references, script('bare-nest-server'), '/price'));
+      const textbookUrl = await started(
+        startServer(withBodies, script('textbook-server'), '/api/v1/cryptocurrencies/BTC/price'),
+      );
+      const serviceUrl = await started(startServer(env));
+      const bareRows = rowsOf(
+        bareUrl,
+        {
+          bare: { name: 'bare Fastify + ioredis GET (reference)', path: '/price' },
+          bareLimited: {
+            name: 'bare Fastify + ioredis: rate-limit script, then GET',
+            path: '/price-limited',
+          },
+          bareListing: {
+            name: 'bare Fastify + ioredis GET of the same listing bytes',
+            path: '/body/listing',
+          },
+          bareOhlc: {
+            name: 'bare Fastify + ioredis GET of the same OHLC bytes',
+            path: '/body/ohlc',
+          },
+        },
+        '',
+      );
+      const nestRows = rowsOf(
+        nestUrl,
+        {
+          bareNest: {
+            name: 'bare Nest (Fastify adapter, no guard/pipe/hook) + ioredis GET',
+            path: '/price',
+          },
+        },
+        '',
+      );
+      const textbookRows = rowsOf(textbookUrl, { price, listingHot, ohlcHot }, 'textbook Nest: ');
+      const serviceRows = rowsOf(serviceUrl, { price, listingHot, ohlcHot }, '');
+      const compared = await measureInterleaved(
+        {
+          ...bareRows,
+          ...nestRows,
+          textbookPrice: textbookRows.price,
+          textbookListing: textbookRows.listingHot,
+          textbookOhlc: textbookRows.ohlcHot,
+          ...serviceRows,
+        },
+        options,
+      );
+      const cold = await measureRoutes(
+        serviceUrl,
+        { listingCold: SERVICE_ROUTES.listingCold, ohlcCold: SERVICE_ROUTES.ohlcCold },
+        options,
+        '',
+      );
+      const encoded = await measureRoutes(serviceUrl, ENCODED_ROUTES, options, '');
+      // The same service with a live feed (the simulator writes and publishes every flush),
+      // measured in turn with the quiet one.
+      const liveUrl = await started(startServer({ ...env, MARKET_SIMULATOR: 'true' }));
+      const liveRows = rowsOf(liveUrl, { listingHot, ohlcHot }, 'live feed (simulator): ');
+      const quietRows = rowsOf(serviceUrl, { listingHot, ohlcHot }, 'quiet market: ');
+      const beside = await measureInterleaved(
+        {
+          quietListing: quietRows.listingHot,
+          liveListing: liveRows.listingHot,
+          quietOhlc: quietRows.ohlcHot,
+          liveOhlc: liveRows.ohlcHot,
+        },
+        options,
+      );
+      results = {
+        bare: compared.bare,
+        bareLimited: compared.bareLimited,
+        bareListing: compared.bareListing,
+        bareOhlc: compared.bareOhlc,
+        bareNest: compared.bareNest,
+        textbook: {
+          price: compared.textbookPrice,
+          listingHot: compared.textbookListing,
+          ohlcHot: compared.textbookOhlc,
+        },
+        service: {
+          price: compared.price,
+          listingHot: compared.listingHot,
+          ohlcHot: compared.ohlcHot,
+          ...cold,
+        },
+        encoded,
+        quiet: { listingHot: beside.quietListing, ohlcHot: beside.quietOhlc },
+        live: { listingHot: beside.liveListing, ohlcHot: beside.liveOhlc },
+      };
+    } finally {
+      await Promise.all(running.map((server) => server.stop()));
+    }
     if (options.express) {
       results.express = await measureOn(
         () => startServer(env, script('express-server')),
@@ -318,6 +411,7 @@ async function main(): Promise<void> {
     ...Object.values(results.textbook),
     ...Object.values(results.service),
     ...Object.values(results.encoded),
+    ...Object.values(results.quiet),
     ...Object.values(results.live),
     ...Object.values(results.express ?? {}),
     ...Object.values(results.embedded ?? {}),
@@ -342,7 +436,7 @@ async function main(): Promise<void> {
   );
   const vs = (ours: RouteResult, theirs: RouteResult) =>
     fmt(ours.summary.rps.median / theirs.summary.rps.median, 2);
-  const { service, textbook, live } = results;
+  const { service, textbook, live, quiet } = results;
   console.log(
     [
       `\nprice read: ${vs(service.price, textbook.price)} of textbook (target ≥ 1.5), ` +
@@ -351,10 +445,10 @@ async function main(): Promise<void> {
         `${vs(service.price, results.bareNest)} of bare Nest; p99 ${fmt(price.p99.median, 1)} ms (target < 25)`,
       `cached listing: ${vs(service.listingHot, textbook.listingHot)} of textbook (target ≥ 2), ` +
         `${vs(service.listingHot, results.bareListing)} of bare, same bytes (target ≥ 0.8); ` +
-        `live feed ${vs(live.listingHot, service.listingHot)} of quiet (target ≥ 0.8)`,
+        `live feed ${vs(live.listingHot, quiet.listingHot)} of quiet (target ≥ 0.8)`,
       `cached OHLC: ${vs(service.ohlcHot, textbook.ohlcHot)} of textbook (target ≥ 2), ` +
         `${vs(service.ohlcHot, results.bareOhlc)} of bare, same bytes (target ≥ 0.8); ` +
-        `live feed ${vs(live.ohlcHot, service.ohlcHot)} of quiet (target ≥ 0.8)`,
+        `live feed ${vs(live.ohlcHot, quiet.ohlcHot)} of quiet (target ≥ 0.8)`,
     ].join('\n'),
   );
 }

@@ -15,6 +15,11 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
   private nextSweep = Date.now() + SWEEP_EVERY_MS;
 
   increment(key: string, ttl: number, limit: number): Promise<ThrottlerStorageRecord> {
+    return Promise.resolve(this.take(key, ttl, limit));
+  }
+
+  /** A hit counted at once (the counters are in this process). */
+  take(key: string, ttl: number, limit: number): ThrottlerStorageRecord {
     const now = Date.now();
     if (now >= this.nextSweep) this.sweep(now);
     let window = this.windows.get(key);
@@ -25,12 +30,12 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
     window.hits++;
     const seconds = Math.ceil((window.endsAt - now) / 1_000);
     const isBlocked = window.hits > limit;
-    return Promise.resolve({
+    return {
       totalHits: window.hits,
       timeToExpire: seconds,
       isBlocked,
       timeToBlockExpire: isBlocked ? Math.max(1, seconds) : 0,
-    });
+    };
   }
 
   private sweep(now: number): void {

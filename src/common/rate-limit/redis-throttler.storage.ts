@@ -69,17 +69,26 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
 
   async increment(key: string, ttl: number, limit: number): Promise<ThrottlerStorageRecord> {
     for (;;) {
-      const now = Date.now();
-      const lease = this.leases.get(key);
-      if (lease && lease.endsAt > now) {
-        if (lease.next <= lease.last) return record(lease.next++, lease.endsAt - now, limit);
-        // Refused until the window ends: a lease that started past the limit.
-        if (lease.last < lease.next && lease.next > limit) {
-          return record(lease.next, lease.endsAt - now, limit);
-        }
-      }
+      const taken = this.take(key, ttl, limit);
+      if (taken) return taken;
       await this.lease(key, ttl, limit);
     }
+  }
+
+  /**
+   * A hit counted from this instance's lease, without waiting: undefined when the lease is
+   * spent or its window over (then `increment` takes the next lease from Redis).
+   */
+  take(key: string, _ttl: number, limit: number): ThrottlerStorageRecord | undefined {
+    const now = Date.now();
+    const lease = this.leases.get(key);
+    if (!lease || lease.endsAt <= now) return undefined;
+    if (lease.next <= lease.last) return record(lease.next++, lease.endsAt - now, limit);
+    // Refused until the window ends: a lease that started past the limit.
+    if (lease.last < lease.next && lease.next > limit) {
+      return record(lease.next, lease.endsAt - now, limit);
+    }
+    return undefined;
   }
 
   /** Takes the next tokens of the window from Redis (one request at a time per key). */

@@ -3,6 +3,7 @@ import { Controller, Get, Headers, HttpCode, HttpStatus, Res } from '@nestjs/com
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { APP_DESCRIPTION, APP_NAME, APP_VERSION } from './app.info';
+import { addVary } from './common/http/vary';
 
 export class ApiInfoDto {
   @ApiProperty({ example: 'crypto-market-api' })
@@ -63,7 +64,7 @@ export class AppController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): ApiInfoDto {
-    void reply.header('vary', 'Accept');
+    addVary(reply, 'Accept');
     // A browser (it prefers text/html) is taken to the dashboard; API clients get the JSON.
     if (accept && ANSWERS.negotiate(accept) === 'text/html') {
       void reply.status(HttpStatus.FOUND).header('location', '/dashboard');

@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { CSV_ALTERNATIVE, RESPONSE_FORMATS, responseFormat } from '../http/csv';
 import { isSecretParameter } from '../logging/redact-url';
+import { addVary } from '../http/vary';
 import { CACHE_SCOPE, type CacheScope } from './cache-scope.constants';
 import { CacheVersionsService } from './cache-versions.service';
 import {
@@ -43,16 +44,6 @@ function wantsCsv(request: FastifyRequest): boolean {
   const { format } = (request.query ?? {}) as Record<string, unknown>;
   const given = RESPONSE_FORMATS.find((known) => known === format);
   return responseFormat(given, request.headers.accept) === 'csv';
-}
-
-/** Adds to Vary rather than replacing it (CORS may have put Origin there). */
-function addVary(reply: FastifyReply, field: string): void {
-  const current = reply.getHeader('vary');
-  if (current === undefined) {
-    void reply.header('vary', field);
-  } else if (!String(current).toLowerCase().includes(field.toLowerCase())) {
-    void reply.header('vary', `${String(current)}, ${field}`);
-  }
 }
 
 /**

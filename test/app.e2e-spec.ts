@@ -284,3 +284,44 @@ describe('HTTP surface (e2e)', () => {
     expect(text).not.toContain('/nope/123');
   });
 });
+
+describe('CORS with a list of origins (as production requires)', () => {
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    sut = await startTestApp({
+      env: { CORS_ORIGINS: 'https://app.example, https://admin.example' },
+    });
+  });
+
+  afterAll(async () => {
+    await sut.close();
+  });
+
+  const { service } = clientsFor(() => sut.baseUrl);
+
+  it('allows a listed origin and exposes the API headers to it', async () => {
+    const response = await service.info({ headers: { Origin: 'https://app.example' } });
+
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(response.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
+    expect(response.headers.get('access-control-expose-headers')).toContain('RateLimit');
+    expect(response.headers.get('vary')).toContain('Origin');
+  });
+
+  it('allows nothing to an origin not listed', async () => {
+    const response = await service.info({ headers: { Origin: 'https://evil.example' } });
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('sends no CORS headers to a request without Origin, and says the answer varies by it', async () => {
+    const response = await service.info();
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(response.headers.get('access-control-expose-headers')).toBeNull();
+    expect(response.headers.get('vary')).toContain('Origin');
+  });
+});
